@@ -1,0 +1,20 @@
+package io.palisade.common.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Latest plan state of one scope (a connector) on {@code palisade.plans}, keyed by scope id. */
+public record PlanStateEvent(String type, int version, UUID scopeId, List<PlanEntry> plans, Instant changedAt)
+        implements VersionedEvent {
+    public static final String TYPE = "plan-state";
+    public static final int VERSION = 1;
+
+    /** One plan of the scope: {@code Containers}, {@code Kubernetes} or {@code Servers}, at tier Free or Standard. */
+    public record PlanEntry(String name, String pricingTier, Instant enablementTime) {
+    }
+
+    public static PlanStateEvent of(UUID scopeId, List<PlanEntry> plans, Instant changedAt) {
+        return new PlanStateEvent(TYPE, VERSION, scopeId, List.copyOf(plans), changedAt);
+    }
+}

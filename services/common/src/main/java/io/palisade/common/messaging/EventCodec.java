@@ -1,0 +1,74 @@
+package io.palisade.common.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.palisade.common.events.VersionedEvent;
+
+/**
+ * Turns event records into the JSON carried on Kafka and back. Unknown fields are ignored (newer producers may add
+ * fields); a record that is not JSON, or whose {@code type}/{@code version} the consumer does not know, is a
+ * {@link MalformedEventException} and ends on the dead-letter topic.
+ */
+public final class EventCodec {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+
+    private EventCodec() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static String encode(Object event) {
+        try {
+            return MAPPER.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Decodes a record and checks that it is the expected type at a version this consumer understands. */
+    public static <T extends VersionedEvent> T decode(String json, Class<T> type, String expectedType, int maxVersion) {
+        if (json == null || json.isBlank()) {
+            throw new MalformedEventException("empty record value where a '" + expectedType + "' event was expected");
+        }
+        T event;
+        try {
+            event = MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new MalformedEventException("not a valid '" + expectedType + "' event: " + e.getOriginalMessage(), e);
+        }
+        if (!expectedType.equals(event.type())) {
+            throw new MalformedEventException("expected event type '" + expectedType + "' but got '" + event.type() + "'");
+        }
+        if (event.version() < 1 || event.version() > maxVersion) {
+            throw new MalformedEventException("unsupported version " + event.version() + " of '" + expectedType
+                    + "' (this consumer reads 1.." + maxVersion + ")");
+        }
+        return event;
+    }
+
+    /** The {@code type} of a record, for topics that carry more than one event type. */
+    public static String peekType(String json) {
+        if (json == null || json.isBlank()) {
+            throw new MalformedEventException("empty record value");
+        }
+        try {
+            var type = MAPPER.readTree(json).get("type");
+            if (type == null || !type.isTextual()) {
+                throw new MalformedEventException("record has no 'type' field");
+            }
+            return type.asText();
+        } catch (JsonProcessingException e) {
+            throw new MalformedEventException("record is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.palisade.common.messaging;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Creates the platform's topics with their intended layout (compaction for state topics) before the messaging
+ * channels start. Brokers run with auto-creation off, so no topic is ever created with the wrong settings by
+ * whichever client touches it first. Idempotent: existing topics are left as they are.
+ */
+@ApplicationScoped
+public class TopicBootstrap {
+    private static final Logger LOG = Logger.getLogger(TopicBootstrap.class);
+
+    private final String bootstrapServers;
+    private final short replicationFactor;
+    private final Duration timeout;
+
+    public TopicBootstrap(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "palisade.kafka.replication-factor", defaultValue = "1") short replicationFactor,
+            @ConfigProperty(name = "palisade.kafka.topic-bootstrap-timeout", defaultValue = "PT60S") Duration timeout) {
+        this.bootstrapServers = bootstrapServers;
+        this.replicationFactor = replicationFactor;
+        this.timeout = timeout;
+    }
+
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        ensureTopics(Topics.ALL);
+    }
+
+    public void ensureTopics(List<Topics.TopicSpec> specs) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = specs.stream()
+                    .filter(s -> !existing.contains(s.name()))
+                    .map(this::newTopic)
+                    .toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    LOG.infof("Created topic %s", entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Not fatal: readiness reports Kafka DOWN until the broker is reachable, and the next start retries.
+            LOG.errorf("Could not ensure Kafka topics on %s: %s", bootstrapServers, e.toString());
+        }
+    }
+
+    private NewTopic newTopic(Topics.TopicSpec spec) {
+        NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.of(replicationFactor));
+        if (spec.compacted()) {
+            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        return topic;
+    }
+}

@@ -1,0 +1,32 @@
+package io.palisade.common.messaging;
+
+import java.util.List;
+
+/** The Kafka topics of the platform (see docs/design): names shared by producers, consumers and tests. */
+public final class Topics {
+    public static final String AUDIT_EVENTS = "palisade.audit-events";
+    public static final String AUDIT_EVENTS_DLQ = "palisade.audit-events.dlq";
+    public static final String ALERTS = "palisade.alerts";
+    public static final String ALERTS_DLQ = "palisade.alerts.dlq";
+    public static final String CONNECTORS = "palisade.connectors";
+    public static final String CONNECTORS_DLQ = "palisade.connectors.dlq";
+    public static final String PLANS = "palisade.plans";
+    public static final String PLANS_DLQ = "palisade.plans.dlq";
+
+    /** A topic and how it is laid out; compacted topics keep the latest state per key. */
+    public record TopicSpec(String name, int partitions, boolean compacted) {
+    }
+
+    public static final List<TopicSpec> ALL = List.of(
+            new TopicSpec(AUDIT_EVENTS, 6, false),
+            new TopicSpec(AUDIT_EVENTS_DLQ, 1, false),
+            new TopicSpec(ALERTS, 3, false),
+            new TopicSpec(ALERTS_DLQ, 1, false),
+            new TopicSpec(CONNECTORS, 1, true),
+            new TopicSpec(CONNECTORS_DLQ, 1, false),
+            new TopicSpec(PLANS, 1, true),
+            new TopicSpec(PLANS_DLQ, 1, false));
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,122 @@
+package io.palisade.connector.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.palisade.common.messaging.Topics;
+import io.palisade.testsupport.KafkaTestClient;
+import io.palisade.testsupport.PalisadeInfrastructure;
+import io.palisade.testsupport.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@QuarkusTestResource(PalisadeInfrastructure.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class ConnectorResourceTest {
+
+    static String createOnPremConnector(String name) {
+        return given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"environment\":\"OnPrem\",\"displayName\":\"" + name + "\",\"hierarchyIdentifier\":\"dc-1\"}")
+                .when().post("/api/connectors")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    @Test
+    void adminCreatesConnectorAndItIsPublished() {
+        String id = given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"environment\":\"AwsAccount\",\"displayName\":\"prod account\",\"hierarchyIdentifier\":\"123456789012\"}")
+                .when().post("/api/connectors")
+                .then().statusCode(201)
+                .body("environment", equalTo("AwsAccount"))
+                .body("createdBy", equalTo("alice"))
+                .extract().path("id");
+
+        given().auth().oauth2(Tokens.reader()).when().get("/api/connectors/" + id)
+                .then().statusCode(200).body("displayName", equalTo("prod account"));
+
+        var record = KafkaTestClient.awaitRecord(Topics.CONNECTORS, r -> id.equals(r.key()), Duration.ofSeconds(10));
+        assertEquals(true, record.value().contains("\"type\":\"connector\""));
+        assertEquals(true, record.value().contains("\"hierarchyIdentifier\":\"123456789012\""));
+    }
+
+    @Test
+    void locationPointsAtTheNewConnector() {
+        var response = given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"environment\":\"OnPrem\",\"displayName\":\"lab\"}")
+                .when().post("/api/connectors").then().statusCode(201).extract();
+        assertEquals(true, response.header("Location").endsWith("/api/connectors/" + response.path("id")));
+    }
+
+    @Test
+    void readerAndNoRoleCannotCreateAndAnonymousIsUnauthorized() {
+        String body = "{\"environment\":\"OnPrem\",\"displayName\":\"x\"}";
+        given().auth().oauth2(Tokens.reader()).contentType(ContentType.JSON).body(body)
+                .when().post("/api/connectors").then().statusCode(403)
+                .contentType("application/problem+json").body("status", equalTo(403));
+        given().auth().oauth2(Tokens.noRole()).contentType(ContentType.JSON).body(body)
+                .when().post("/api/connectors").then().statusCode(403);
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/connectors").then().statusCode(401);
+        given().auth().oauth2(Tokens.noRole()).when().get("/api/connectors").then().statusCode(403);
+        given().when().get("/api/connectors").then().statusCode(401);
+        given().auth().oauth2("not-a-jwt").when().get("/api/connectors").then().statusCode(401);
+    }
+
+    @Test
+    void deleteIsForAdminsAndPublishesTombstone() {
+        String id = createOnPremConnector("to delete");
+        given().auth().oauth2(Tokens.reader()).when().delete("/api/connectors/" + id).then().statusCode(403);
+        given().when().delete("/api/connectors/" + id).then().statusCode(401);
+        given().auth().oauth2(Tokens.admin()).when().delete("/api/connectors/" + id).then().statusCode(204);
+        given().auth().oauth2(Tokens.admin()).when().get("/api/connectors/" + id).then().statusCode(404)
+                .body("detail", containsString(id));
+        KafkaTestClient.awaitRecord(Topics.CONNECTORS, r -> id.equals(r.key()) && r.value() == null,
+                Duration.ofSeconds(10));
+    }
+
+    @Test
+    void badInputIsA400ThatNamesTheProblem() {
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body("{\"displayName\":\"x\"}")
+                .when().post("/api/connectors").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("environment"));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"environment\":\"AwsAccount\",\"displayName\":\"x\",\"hierarchyIdentifier\":\"12\"}")
+                .when().post("/api/connectors").then().statusCode(400)
+                .body("errors.field", hasItem("hierarchyIdentifier"))
+                .body("detail", containsString("12-digit"));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body("{\"environment\": ")
+                .when().post("/api/connectors").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("Malformed JSON"));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"environment\":\"Mars\",\"displayName\":\"x\"}")
+                .when().post("/api/connectors").then().statusCode(400)
+                .body("detail", containsString("environment"));
+        given().auth().oauth2(Tokens.admin()).when().get("/api/connectors/not-a-uuid").then().statusCode(404);
+    }
+
+    @Test
+    void listIsPaged() {
+        for (int i = 0; i < 3; i++) {
+            createOnPremConnector("paged " + i);
+        }
+        given().auth().oauth2(Tokens.reader()).when().get("/api/connectors?top=2")
+                .then().statusCode(200)
+                .body("value.size()", equalTo(2))
+                .body("nextLink", notNullValue());
+        given().auth().oauth2(Tokens.reader()).when().get("/api/connectors?top=0")
+                .then().statusCode(400).body("errors.field", hasItem("top"));
+    }
+}
