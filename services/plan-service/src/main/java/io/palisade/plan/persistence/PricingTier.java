@@ -1,0 +1,6 @@
+package io.palisade.plan.persistence;
+
+/** Free means off; Standard means the plan protects the scope. */
+public enum PricingTier {
+    Free, Standard
+}
