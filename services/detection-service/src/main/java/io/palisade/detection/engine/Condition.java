@@ -1,0 +1,78 @@
+package io.palisade.detection.engine;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A test over one audit event: combinations ({@code all}, {@code any}, {@code not}) of tests on single fields. */
+public sealed interface Condition {
+    boolean test(JsonNode event);
+
+    record All(List<Condition> conditions) implements Condition {
+        @Override
+        public boolean test(JsonNode event) {
+            for (Condition c : conditions) {
+                if (!c.test(event)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    record Any(List<Condition> conditions) implements Condition {
+        @Override
+        public boolean test(JsonNode event) {
+            for (Condition c : conditions) {
+                if (c.test(event)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    record Not(Condition condition) implements Condition {
+        @Override
+        public boolean test(JsonNode event) {
+            return !condition.test(event);
+        }
+    }
+
+    /** True when the field exists (or does not, with {@code exists: false}). */
+    record Exists(FieldCatalogue.FieldPath field, boolean expected) implements Condition {
+        @Override
+        public boolean test(JsonNode event) {
+            return field.values(event).isEmpty() != expected;
+        }
+    }
+
+    /** True when any value of the field satisfies the operator. */
+    record Match(FieldCatalogue.FieldPath field, Operator operator, Set<String> operands, Pattern pattern)
+            implements Condition {
+        @Override
+        public boolean test(JsonNode event) {
+            for (JsonNode value : field.values(event)) {
+                if (value.isValueNode() && operator.test(value.asText(), operands, pattern)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    enum Operator {
+        equals, in, startsWith, contains, matches;
+
+        boolean test(String value, Set<String> operands, Pattern pattern) {
+            return switch (this) {
+                case equals, in -> operands.contains(value);
+                case startsWith -> operands.stream().anyMatch(value::startsWith);
+                case contains -> operands.stream().anyMatch(value::contains);
+                case matches -> pattern.matcher(value).find();
+            };
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.palisade.detection.ingest;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.palisade.common.messaging.EventCodec;
+import io.palisade.common.problem.ProblemException;
+
+/**
+ * Reads what a Kubernetes API server (or a relay) sends: an {@code audit.k8s.io/v1} or {@code v1beta1}
+ * {@code EventList}, a bare {@code Event}, a JSON array of either, or one event per line (JSON Lines). Anything else
+ * is refused with a 400 that says what is wrong and where; nothing is accepted half.
+ */
+public final class AuditEvents {
+    private static final ObjectReader READER = EventCodec.mapper().readerFor(JsonNode.class);
+    private static final Set<String> API_VERSIONS = Set.of("audit.k8s.io/v1", "audit.k8s.io/v1beta1");
+    private static final String EXPECTED = "expected an audit.k8s.io EventList, an Event, a JSON array of them, "
+            + "or one Event per line";
+
+    private AuditEvents() {
+    }
+
+    /** The events of one request body and the format they came in. */
+    public record Batch(List<JsonNode> events, String format) {
+    }
+
+    public static Batch parse(byte[] body) {
+        List<JsonNode> roots = new ArrayList<>();
+        try (MappingIterator<JsonNode> values = READER.readValues(body)) {
+            while (values.hasNextValue()) {
+                roots.add(values.nextValue());
+            }
+        } catch (IOException | RuntimeException e) {
+            String reason = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                    + locate(j) : e.getMessage();
+            throw malformed("body is not valid JSON: " + reason);
+        }
+        if (roots.isEmpty()) {
+            throw malformed("the body is empty; " + EXPECTED);
+        }
+        List<JsonNode> events = new ArrayList<>();
+        String format;
+        if (roots.size() > 1) {
+            format = "JSONLines";
+            for (int i = 0; i < roots.size(); i++) {
+                collect(roots.get(i), "line " + (i + 1), events, false);
+            }
+        } else {
+            JsonNode root = roots.get(0);
+            format = root.isArray() ? "JSONArray" : "Event".equals(root.path("kind").asText()) ? "Event" : "EventList";
+            collect(root, "body", events, true);
+        }
+        return new Batch(events, format);
+    }
+
+    private static void collect(JsonNode node, String where, List<JsonNode> events, boolean arrayAllowed) {
+        if (node.isArray() && arrayAllowed) {
+            for (int i = 0; i < node.size(); i++) {
+                collect(node.get(i), "[" + i + "]", events, false);
+            }
+            return;
+        }
+        if (!node.isObject() || !node.path("kind").isTextual()) {
+            throw malformed(where + ": data not recognized as a k8s audit event; " + EXPECTED);
+        }
+        String kind = node.get("kind").asText();
+        checkApiVersion(node, where);
+        switch (kind) {
+            case "EventList" -> {
+                JsonNode items = node.get("items");
+                if (items == null || !items.isArray()) {
+                    throw malformed(where + ": EventList has no 'items' array");
+                }
+                for (int i = 0; i < items.size(); i++) {
+                    events.add(checkEvent(items.get(i), where + ".items[" + i + "]"));
+                }
+            }
+            case "Event" -> events.add(checkEvent(node, where));
+            default -> throw malformed(where + ": kind '" + kind + "' is not an audit Event or EventList; " + EXPECTED);
+        }
+    }
+
+    private static JsonNode checkEvent(JsonNode event, String where) {
+        if (!event.isObject()) {
+            throw malformed(where + ": an audit event must be a JSON object");
+        }
+        if (event.has("kind") && !"Event".equals(event.get("kind").asText())) {
+            throw malformed(where + ": kind must be 'Event'");
+        }
+        checkApiVersion(event, where);
+        for (String field : List.of("auditID", "verb", "stage")) {
+            if (!event.path(field).isTextual() || event.get(field).asText().isBlank()) {
+                throw malformed(where + ": '" + field + "' is missing");
+            }
+        }
+        if (eventTimeOrNull(event) == null) {
+            throw malformed(where + ": 'stageTimestamp' (or 'requestReceivedTimestamp') is missing or not an "
+                    + "RFC 3339 time");
+        }
+        return event;
+    }
+
+    private static void checkApiVersion(JsonNode node, String where) {
+        if (node.has("apiVersion") && !API_VERSIONS.contains(node.get("apiVersion").asText())) {
+            throw malformed(where + ": apiVersion '" + node.get("apiVersion").asText() + "' is not supported; use "
+                    + API_VERSIONS);
+        }
+    }
+
+    /** When the activity happened: the stage timestamp, else when the request was received. */
+    public static Instant eventTime(JsonNode event) {
+        Instant time = eventTimeOrNull(event);
+        return time == null ? Instant.EPOCH : time;
+    }
+
+    private static Instant eventTimeOrNull(JsonNode event) {
+        for (String field : List.of("stageTimestamp", "requestReceivedTimestamp")) {
+            JsonNode value = event.get(field);
+            if (value != null && value.isTextual()) {
+                try {
+                    return OffsetDateTime.parse(value.asText()).toInstant();
+                } catch (DateTimeParseException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String locate(com.fasterxml.jackson.core.JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static ProblemException malformed(String detail) {
+        return new ProblemException(400, "Bad Request", "Malformed audit log: " + detail);
+    }
+}

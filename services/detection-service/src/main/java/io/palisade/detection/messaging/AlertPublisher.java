@@ -1,0 +1,27 @@
+package io.palisade.detection.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+import io.palisade.common.events.AlertEvent;
+import io.palisade.common.messaging.StatePublisher;
+import io.palisade.common.messaging.Topics;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/** Publishes alerts on {@code palisade.alerts}, keyed by alert id, and waits for Kafka's ack. */
+@ApplicationScoped
+public class AlertPublisher {
+    public static final String CHANNEL = "alerts-out";
+
+    private final MutinyEmitter<Record<String, String>> emitter;
+
+    public AlertPublisher(@Channel(CHANNEL) MutinyEmitter<Record<String, String>> emitter) {
+        this.emitter = emitter;
+    }
+
+    public void publish(AlertEvent alert) {
+        StatePublisher.publish(emitter::send, Topics.ALERTS, alert.systemAlertId(), alert);
+    }
+}

@@ -1,0 +1,46 @@
+package io.palisade.detection.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import io.palisade.common.events.AuditEventEnvelope;
+import io.palisade.common.messaging.EventCodec;
+import io.palisade.detection.ingest.AuditEvents;
+
+/** The audit-log archive: every accepted event once (a redelivered event is not stored twice). */
+@ApplicationScoped
+public class AuditArchive {
+    private final EntityManager em;
+
+    public AuditArchive(EntityManager em) {
+        this.em = em;
+    }
+
+    public void store(AuditEventEnvelope envelope) {
+        var event = envelope.event();
+        var ref = event.path("objectRef");
+        em.createNativeQuery("""
+                INSERT INTO audit_event_archive (cluster_id, audit_id, stage, connector_id, verb, resource, namespace,
+                    name, username, event_time, received_at, event)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS jsonb))
+                ON CONFLICT (cluster_id, audit_id, stage) DO NOTHING""")
+                .setParameter(1, envelope.clusterId())
+                .setParameter(2, event.path("auditID").asText())
+                .setParameter(3, event.path("stage").asText())
+                .setParameter(4, envelope.connectorId())
+                .setParameter(5, event.path("verb").asText())
+                .setParameter(6, ref.path("resource").asText(null))
+                .setParameter(7, ref.path("namespace").asText(null))
+                .setParameter(8, ref.path("name").asText(null))
+                .setParameter(9, event.path("user").path("username").asText(null))
+                .setParameter(10, AuditEvents.eventTime(event))
+                .setParameter(11, envelope.receivedAt())
+                .setParameter(12, EventCodec.encode(event))
+                .executeUpdate();
+    }
+
+    public long count(java.util.UUID clusterId) {
+        return ((Number) em.createNativeQuery("SELECT count(*) FROM audit_event_archive WHERE cluster_id = ?1")
+                .setParameter(1, clusterId).getSingleResult()).longValue();
+    }
+}

@@ -1,0 +1,75 @@
+package io.palisade.detection.service;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.palisade.common.events.ClusterEvent;
+import io.palisade.common.events.PlanStateEvent;
+import io.palisade.detection.persistence.ClusterRegistration;
+import io.palisade.detection.persistence.ScopeProtection;
+
+/** What detection knows of clusters and plans, kept current from {@code palisade.connectors} and {@code palisade.plans}. */
+@ApplicationScoped
+public class RegistryService {
+    /** Plans that protect Kubernetes clusters; the Kubernetes plan is the deprecated predecessor of Containers. */
+    static final Set<String> PROTECTING_PLANS = Set.of("Containers", "Kubernetes");
+
+    public void clusterChanged(ClusterEvent event) {
+        ClusterRegistration c = ClusterRegistration.findById(event.clusterId());
+        if (c == null) {
+            c = new ClusterRegistration();
+            c.clusterId = event.clusterId();
+        }
+        c.connectorId = event.connectorId();
+        c.name = event.name();
+        c.kind = event.kind();
+        c.ingestTokenHash = event.ingestTokenHash();
+        c.persist();
+    }
+
+    /** A tombstone on palisade.connectors: a cluster (or a connector, whose clusters were removed before it). */
+    public void removed(UUID id) {
+        ClusterRegistration.deleteById(id);
+    }
+
+    public void planStateChanged(PlanStateEvent event) {
+        ScopeProtection p = ScopeProtection.findById(event.scopeId());
+        if (p == null) {
+            p = new ScopeProtection();
+            p.scopeId = event.scopeId();
+        }
+        Optional<PlanStateEvent.PlanEntry> protecting = event.plans().stream()
+                .filter(e -> PROTECTING_PLANS.contains(e.name()) && "Standard".equals(e.pricingTier()))
+                .filter(e -> e.enablementTime() != null)
+                .min(Comparator.comparing(PlanStateEvent.PlanEntry::enablementTime));
+        p.protectedSince = protecting.map(PlanStateEvent.PlanEntry::enablementTime).orElse(null);
+        p.protectingPlan = protecting.map(PlanStateEvent.PlanEntry::name).orElse(null);
+        p.persist();
+    }
+
+    public void scopeRemoved(UUID scopeId) {
+        ScopeProtection.deleteById(scopeId);
+    }
+
+    public Optional<ClusterRegistration> clusterByTokenHash(String hash) {
+        return ClusterRegistration.byTokenHash(hash);
+    }
+
+    public Optional<ClusterRegistration> cluster(UUID clusterId) {
+        return ClusterRegistration.findByIdOptional(clusterId);
+    }
+
+    public Optional<ScopeProtection> protection(UUID scopeId) {
+        return ScopeProtection.findByIdOptional(scopeId);
+    }
+
+    /** Whether activity at {@code time} in the scope is covered by an enabled plan. */
+    public boolean covered(UUID scopeId, Instant time) {
+        return protection(scopeId).map(p -> p.covers(time)).orElse(false);
+    }
+}
