@@ -35,17 +35,22 @@ public class TopicBootstrap {
     private final String bootstrapServers;
     private final short replicationFactor;
     private final Duration timeout;
+    private final boolean enabled;
 
     public TopicBootstrap(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "palisade.kafka.topic-bootstrap.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "palisade.kafka.replication-factor", defaultValue = "1") short replicationFactor,
             @ConfigProperty(name = "palisade.kafka.topic-bootstrap-timeout", defaultValue = "PT60S") Duration timeout) {
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = replicationFactor;
         this.timeout = timeout;
+        this.enabled = enabled;
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
-        ensureTopics(Topics.ALL);
+        if (enabled) {
+            ensureTopics(Topics.ALL);
+        }
     }
 
     public void ensureTopics(List<Topics.TopicSpec> specs) {

@@ -23,10 +23,10 @@ import io.palisade.detection.persistence.ClusterRegistration;
 public class IngestService {
     private final RegistryService registry;
     private final AuditEventPublisher publisher;
-    private final DetectionConfig config;
+    private final DetectionConfig.Ingest config;
     private final MeterRegistry metrics;
 
-    public IngestService(RegistryService registry, AuditEventPublisher publisher, DetectionConfig config,
+    public IngestService(RegistryService registry, AuditEventPublisher publisher, DetectionConfig.Ingest config,
             MeterRegistry metrics) {
         this.registry = registry;
         this.publisher = publisher;
@@ -47,7 +47,7 @@ public class IngestService {
                     + "audit logs are collected only while a plan protects the connector (enable Containers)");
         }
         AuditEvents.Batch batch = AuditEvents.parse(body);
-        int max = config.ingest().maxEventsPerRequest();
+        int max = config.maxEventsPerRequest();
         if (batch.events().size() > max) {
             throw new ProblemException(413, "Payload Too Large", "The request carries " + batch.events().size()
                     + " audit events; at most " + max + " are accepted per request (send smaller batches)");

@@ -24,9 +24,9 @@ public class RuleCatalogue {
 
     private final DetectionEngine engine;
 
-    public RuleCatalogue(DetectionConfig config) {
+    public RuleCatalogue(DetectionConfig.Detection config) {
         List<DetectionRule> rules = new ArrayList<>();
-        for (String file : config.detection().ruleFiles()) {
+        for (String file : config.ruleFiles()) {
             try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(file)) {
                 if (in == null) {
                     throw new RuleDefinitionException("rule file " + file + " is not on the classpath");
@@ -37,7 +37,7 @@ public class RuleCatalogue {
             }
         }
         this.engine = new DetectionEngine(rules);
-        LOG.infof("Loaded %d detection rules from %s", rules.size(), config.detection().ruleFiles());
+        LOG.infof("Loaded %d detection rules from %s", rules.size(), config.ruleFiles());
     }
 
     public DetectionEngine engine() {

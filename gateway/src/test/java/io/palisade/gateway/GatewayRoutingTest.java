@@ -1,0 +1,77 @@
+package io.palisade.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.palisade.gateway.persistence.ApiActivityLog;
+import io.palisade.testsupport.PalisadeInfrastructure;
+import io.palisade.testsupport.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@QuarkusTestResource(PalisadeInfrastructure.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+@QuarkusTestResource(EchoUpstream.class)
+class GatewayRoutingTest {
+    @Inject
+    ApiActivityLog activity;
+
+    @Test
+    void apiNeedsATokenAndAPalisadeRole() {
+        given().when().get("/api/connectors").then().statusCode(401);
+        given().auth().oauth2("garbage").when().get("/api/connectors").then().statusCode(401);
+        given().auth().oauth2(Tokens.noRole()).when().get("/api/connectors").then().statusCode(403);
+        given().auth().oauth2(Tokens.noRole()).when().get("/api/alerts").then().statusCode(403);
+    }
+
+    @Test
+    void forwardsToTheOwningServiceWithTheCallersToken() {
+        String token = Tokens.reader();
+        given().auth().oauth2(token).when().get("/api/connectors/abc/clusters?top=5")
+                .then().statusCode(200)
+                .body("method", equalTo("GET"))
+                .body("uri", equalTo("/api/connectors/abc/clusters?top=5"))
+                .body("authorization", equalTo("Bearer " + token));
+        given().auth().oauth2(token).when().get("/api/plans/x").then().statusCode(200);
+        given().auth().oauth2(token).when().get("/api/rules").then().statusCode(200);
+    }
+
+    @Test
+    void recordsWhoChangedWhat() {
+        given().auth().oauth2(Tokens.forUser("dave", java.util.Set.of("security-admin")))
+                .contentType(ContentType.JSON).body("{\"displayName\":\"x\"}")
+                .when().post("/api/connectors").then().statusCode(201).body("bodyLength", equalTo("{\"displayName\":\"x\"}".length()));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> activity.countFor("dave") == 1);
+    }
+
+    @Test
+    void ingestPassesTheClusterTokenThroughWithoutOidc() {
+        given().auth().oauth2("pit_cluster-token").contentType(ContentType.JSON).body("{\"kind\":\"EventList\"}")
+                .when().post("/ingest/k8s-audit")
+                .then().statusCode(201)
+                .body("uri", equalTo("/ingest/k8s-audit"))
+                .body("authorization", equalTo("Bearer pit_cluster-token"));
+    }
+
+    @Test
+    void unknownResourcesAndDownServicesGetAProblemNamingThem() {
+        given().auth().oauth2(Tokens.reader()).when().get("/api/nothing-here")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("/api/alerts"));
+        given().auth().oauth2(Tokens.reader()).when().get("/api/alerts")
+                .then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", equalTo("5"))
+                .body("detail", containsString("alert-service"));
+    }
+}
