@@ -29,9 +29,11 @@ class GatewayRoutingTest {
 
     @Test
     void apiNeedsATokenAndAPalisadeRole() {
-        given().when().get("/api/connectors").then().statusCode(401);
+        given().when().get("/api/connectors").then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", containsString("Bearer"));
         given().auth().oauth2("garbage").when().get("/api/connectors").then().statusCode(401);
-        given().auth().oauth2(Tokens.noRole()).when().get("/api/connectors").then().statusCode(403);
+        given().auth().oauth2(Tokens.noRole()).when().get("/api/connectors").then().statusCode(403)
+                .contentType("application/problem+json").body("detail", containsString("security-reader"));
         given().auth().oauth2(Tokens.noRole()).when().get("/api/alerts").then().statusCode(403);
     }
 

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.Problem;
+import io.palisade.common.security.Roles;
 import io.palisade.gateway.config.GatewayConfig;
 import io.palisade.gateway.persistence.ApiActivityLog;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -24,9 +25,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Forwards {@code /api/**} (after the OIDC and role check configured in application.properties) with the caller's
- * bearer token, and {@code /ingest/**} with the cluster's ingest token untouched, to the owning service. A service
- * that is down or slow gives a Problem JSON naming it (503/504), never a hang.
+ * Forwards {@code /api/**} with the caller's bearer token, once the token is valid (else 401) and carries a Palisade
+ * role (else 403), and {@code /ingest/**} with the cluster's ingest token untouched, to the owning service. Every
+ * service checks the token again. A service that is down or slow gives a Problem JSON naming it (503/504), never a
+ * hang.
  */
 @ApplicationScoped
 public class ServiceProxy {
@@ -36,6 +38,7 @@ public class ServiceProxy {
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
     /** Recomputed for the forwarded request. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length");
+    private static final Set<String> PALISADE_ROLES = Set.of(Roles.SECURITY_ADMIN, Roles.SECURITY_READER);
     private static final Set<HttpMethod> MUTATING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
             HttpMethod.DELETE);
 
@@ -61,13 +64,30 @@ public class ServiceProxy {
     }
 
     private void forwardApi(RoutingContext ctx) {
+        QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(identity -> {
+            if (identity.isAnonymous()) {
+                unauthenticated(ctx);
+            } else if (PALISADE_ROLES.stream().noneMatch(identity::hasRole)) {
+                problem(ctx, 403, "Forbidden", "This API needs the security-admin or security-reader role");
+            } else {
+                forwardAuthorised(ctx, identity.getPrincipal().getName());
+            }
+        }, failure -> unauthenticated(ctx));
+    }
+
+    private static void unauthenticated(RoutingContext ctx) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        problem(ctx, 401, "Unauthorized", "A valid bearer token is required");
+    }
+
+    private void forwardAuthorised(RoutingContext ctx, String user) {
         var upstream = routes.forApiPath(ctx.normalizedPath());
         if (upstream.isEmpty()) {
             problem(ctx, 404, "Not Found", "No API resource at " + ctx.normalizedPath() + "; resources: "
                     + routes.apiResources().keySet().stream().map(r -> "/api/" + r).sorted().toList());
             return;
         }
-        forward(ctx, upstream.get(), user(ctx));
+        forward(ctx, upstream.get(), user);
     }
 
     private void forward(RoutingContext ctx, RouteTable.Upstream upstream, String user) {
@@ -135,12 +155,5 @@ public class ServiceProxy {
         ctx.response().setStatusCode(status)
                 .putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .end(EventCodec.encode(Problem.of(status, title, detail)));
-    }
-
-    private static String user(RoutingContext ctx) {
-        if (ctx.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()) {
-            return user.getSecurityIdentity().getPrincipal().getName();
-        }
-        return null;
     }
 }

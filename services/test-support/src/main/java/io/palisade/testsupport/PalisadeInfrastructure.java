@@ -11,12 +11,14 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real Kafka broker (KRaft, in this JVM) and a real PostgreSQL server (binaries shipped in a jar) for
- * {@code @QuarkusTest}s. Started once per test JVM and shared by every test class; stopped when the JVM exits.
+ * {@code @QuarkusTest}s. Started with the first Quarkus application of the test run and shared by every test class
+ * that uses it; stopped after that application stops (a JVM shutdown hook only catches runs that end abruptly).
  * No Docker is involved.
  */
 public class PalisadeInfrastructure implements QuarkusTestResourceLifecycleManager {
     private static KafkaClusterTestKit kafka;
     private static EmbeddedPostgres postgres;
+    private static boolean hookInstalled;
 
     @Override
     public Map<String, String> start() {
@@ -54,27 +56,37 @@ public class PalisadeInfrastructure implements QuarkusTestResourceLifecycleManag
             kafka.format();
             kafka.startup();
             kafka.waitForReadyBrokers();
-            Runtime.getRuntime().addShutdownHook(new Thread(PalisadeInfrastructure::shutdown, "test-infra-shutdown"));
+            if (!hookInstalled) {
+                Runtime.getRuntime().addShutdownHook(new Thread(PalisadeInfrastructure::shutdown, "test-infra-shutdown"));
+                hookInstalled = true;
+            }
         } catch (Exception e) {
             throw new IllegalStateException("could not start the test Kafka broker and PostgreSQL", e);
         }
     }
 
-    private static void shutdown() {
-        try {
-            kafka.close();
-        } catch (Exception ignored) {
-            // the JVM is exiting
+    private static synchronized void shutdown() {
+        if (kafka != null) {
+            try {
+                kafka.close();
+            } catch (Exception e) {
+                System.err.println("test Kafka broker did not close cleanly: " + e);
+            }
+            kafka = null;
         }
-        try {
-            postgres.close();
-        } catch (Exception ignored) {
-            // the JVM is exiting
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                System.err.println("test PostgreSQL did not close cleanly: " + e);
+            }
+            postgres = null;
         }
     }
 
+    /** Quarkus calls this once the application that used the infrastructure has stopped. */
     @Override
     public void stop() {
-        // shared by every test class of this JVM; closed by the shutdown hook
+        shutdown();
     }
 }

@@ -78,40 +78,14 @@ public class AlertResource {
         return AlertView.of(alerts.get(id), alerts.history(id));
     }
 
+    /** {@code POST /api/alerts/{id}/dismiss|resolve|activate|inProgress} → 204, with an optional comment. */
     @POST
-    @Path("{id}/dismiss")
+    @Path("{id}/{action: " + AlertStatus.ACTIONS + "}")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.SECURITY_ADMIN)
-    public Response dismiss(@PathParam("id") String id, String body) {
-        return change(id, AlertStatus.Dismissed, body);
-    }
-
-    @POST
-    @Path("{id}/resolve")
-    @Consumes(MediaType.WILDCARD)
-    @RolesAllowed(Roles.SECURITY_ADMIN)
-    public Response resolve(@PathParam("id") String id, String body) {
-        return change(id, AlertStatus.Resolved, body);
-    }
-
-    @POST
-    @Path("{id}/activate")
-    @Consumes(MediaType.WILDCARD)
-    @RolesAllowed(Roles.SECURITY_ADMIN)
-    public Response activate(@PathParam("id") String id, String body) {
-        return change(id, AlertStatus.Active, body);
-    }
-
-    @POST
-    @Path("{id}/inProgress")
-    @Consumes(MediaType.WILDCARD)
-    @RolesAllowed(Roles.SECURITY_ADMIN)
-    public Response inProgress(@PathParam("id") String id, String body) {
-        return change(id, AlertStatus.InProgress, body);
-    }
-
-    private Response change(String id, AlertStatus target, String body) {
-        alerts.changeStatus(id, target, identity.getPrincipal().getName(), StatusChange.parse(body).comment());
+    public Response changeStatus(@PathParam("id") String id, @PathParam("action") String action, String body) {
+        alerts.changeStatus(id, AlertStatus.forAction(action), identity.getPrincipal().getName(),
+                StatusChange.parse(body).comment());
         return Response.noContent().build();
     }
 }

@@ -1,5 +1,7 @@
 package io.palisade.common.messaging;
 
+import java.util.UUID;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,6 +71,15 @@ public final class EventCodec {
             return type.asText();
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("record is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The id a record is keyed by; a key that is not an id makes the record malformed. */
+    public static UUID idKey(String key) {
+        try {
+            return UUID.fromString(key);
+        } catch (RuntimeException e) {
+            throw new MalformedEventException("record key '" + key + "' is not an id");
         }
     }
 }

@@ -33,22 +33,16 @@ public class TopicBootstrap {
     private static final Logger LOG = Logger.getLogger(TopicBootstrap.class);
 
     private final String bootstrapServers;
-    private final short replicationFactor;
-    private final Duration timeout;
-    private final boolean enabled;
+    private final KafkaTopicsConfig config;
 
     public TopicBootstrap(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            @ConfigProperty(name = "palisade.kafka.topic-bootstrap.enabled", defaultValue = "true") boolean enabled,
-            @ConfigProperty(name = "palisade.kafka.replication-factor", defaultValue = "1") short replicationFactor,
-            @ConfigProperty(name = "palisade.kafka.topic-bootstrap-timeout", defaultValue = "PT60S") Duration timeout) {
+            KafkaTopicsConfig config) {
         this.bootstrapServers = bootstrapServers;
-        this.replicationFactor = replicationFactor;
-        this.timeout = timeout;
-        this.enabled = enabled;
+        this.config = config;
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
-        if (enabled) {
+        if (config.topicBootstrapEnabled()) {
             ensureTopics(Topics.ALL);
         }
     }
@@ -56,6 +50,7 @@ public class TopicBootstrap {
     public void ensureTopics(List<Topics.TopicSpec> specs) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Duration timeout = config.topicBootstrapTimeout();
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(props)) {
@@ -86,7 +81,8 @@ public class TopicBootstrap {
     }
 
     private NewTopic newTopic(Topics.TopicSpec spec) {
-        NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.of(replicationFactor));
+        NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()),
+                Optional.of(config.replicationFactor()));
         if (spec.compacted()) {
             topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }

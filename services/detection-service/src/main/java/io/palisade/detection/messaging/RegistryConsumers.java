@@ -11,7 +11,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.palisade.common.events.ClusterEvent;
 import io.palisade.common.events.PlanStateEvent;
 import io.palisade.common.messaging.EventCodec;
-import io.palisade.common.messaging.MalformedEventException;
 import io.palisade.detection.service.RegistryService;
 import io.smallrye.common.annotation.Blocking;
 
@@ -34,7 +33,7 @@ public class RegistryConsumers {
     @Blocking
     @Transactional
     public void onConnectorRecord(ConsumerRecord<String, String> record) {
-        UUID id = uuidKey(record.key());
+        UUID id = EventCodec.idKey(record.key());
         if (record.value() == null) {
             registry.removed(id);
         } else if (ClusterEvent.TYPE.equals(EventCodec.peekType(record.value()))) {
@@ -47,20 +46,12 @@ public class RegistryConsumers {
     @Blocking
     @Transactional
     public void onPlanRecord(ConsumerRecord<String, String> record) {
-        UUID scopeId = uuidKey(record.key());
+        UUID scopeId = EventCodec.idKey(record.key());
         if (record.value() == null) {
             registry.scopeRemoved(scopeId);
         } else {
             registry.planStateChanged(EventCodec.decode(record.value(), PlanStateEvent.class, PlanStateEvent.TYPE,
                     PlanStateEvent.VERSION));
-        }
-    }
-
-    static UUID uuidKey(String key) {
-        try {
-            return UUID.fromString(key);
-        } catch (RuntimeException e) {
-            throw new MalformedEventException("record key '" + key + "' is not an id");
         }
     }
 }

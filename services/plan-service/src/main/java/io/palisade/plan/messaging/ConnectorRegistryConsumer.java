@@ -10,7 +10,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.palisade.common.events.ConnectorEvent;
 import io.palisade.common.messaging.EventCodec;
-import io.palisade.common.messaging.MalformedEventException;
 import io.palisade.plan.service.PlanService;
 import io.smallrye.common.annotation.Blocking;
 
@@ -33,7 +32,7 @@ public class ConnectorRegistryConsumer {
     @Blocking
     @Transactional
     public void onRecord(ConsumerRecord<String, String> record) {
-        UUID id = parseKey(record.key());
+        UUID id = EventCodec.idKey(record.key());
         if (record.value() == null) {
             plans.forgetScope(id);
             return;
@@ -44,13 +43,5 @@ public class ConnectorRegistryConsumer {
         ConnectorEvent event = EventCodec.decode(record.value(), ConnectorEvent.class, ConnectorEvent.TYPE,
                 ConnectorEvent.VERSION);
         plans.rememberConnector(event.connectorId(), event.environment());
-    }
-
-    static UUID parseKey(String key) {
-        try {
-            return UUID.fromString(key);
-        } catch (RuntimeException e) {
-            throw new MalformedEventException("record key '" + key + "' is not a connector or cluster id");
-        }
     }
 }
