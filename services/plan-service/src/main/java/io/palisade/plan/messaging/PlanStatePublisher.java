@@ -2,6 +2,8 @@ package io.palisade.plan.messaging;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,10 +30,17 @@ public class PlanStatePublisher {
 
     public void scopeChanged(UUID scopeId, List<Plan> plans) {
         var entries = plans.stream()
-                .map(p -> new PlanStateEvent.PlanEntry(p.key.name.name(), p.pricingTier.name(), p.enablementTime))
+                .map(PlanStatePublisher::entry)
                 .toList();
         StatePublisher.publish(emitter::send, Topics.PLANS, scopeId.toString(),
                 PlanStateEvent.of(scopeId, entries, Instant.now()));
+    }
+
+    private static PlanStateEvent.PlanEntry entry(Plan p) {
+        Map<String, Boolean> extensions = new TreeMap<>();
+        p.key.name.extensions().forEach(e -> extensions.put(e.name(), p.isEnabled(e)));
+        return new PlanStateEvent.PlanEntry(p.key.name.name(), p.pricingTier.name(), p.enablementTime, extensions,
+                p.auditLogRetentionDays);
     }
 
     public void scopeDeleted(UUID scopeId) {

@@ -2,6 +2,8 @@ package io.palisade.plan.persistence;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -11,6 +13,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
@@ -29,11 +34,24 @@ public class Plan extends PanacheEntityBase {
     @Column(name = "enablement_time")
     public Instant enablementTime;
 
+    /** Extension name → on/off; an extension the plan offers but this map lacks is on. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public Map<PlanName.Extension, Boolean> extensions = new EnumMap<>(PlanName.Extension.class);
+
+    /** Containers only: how long the audit logs of the scope's clusters are kept. */
+    @Column(name = "audit_log_retention_days")
+    public Integer auditLogRetentionDays;
+
     @Column(name = "last_modified_by", nullable = false)
     public String lastModifiedBy;
 
     @Column(name = "last_modified_at", nullable = false)
     public Instant lastModifiedAt;
+
+    public boolean isEnabled(PlanName.Extension extension) {
+        return extensions.getOrDefault(extension, Boolean.TRUE);
+    }
 
     @Embeddable
     public static class Key implements Serializable {

@@ -2,20 +2,28 @@ package io.palisade.plan.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.palisade.common.api.PageRequest;
 import io.palisade.common.problem.ProblemException;
 import io.palisade.plan.messaging.PlanStatePublisher;
 import io.palisade.plan.persistence.KnownConnector;
 import io.palisade.plan.persistence.Plan;
+import io.palisade.plan.persistence.PlanChange;
 import io.palisade.plan.persistence.PlanName;
 import io.palisade.plan.persistence.PricingTier;
+import io.quarkus.panache.common.Sort;
 
-/** Turns plans on and off per scope; every change is on {@code palisade.plans} before it commits. */
+/**
+ * Turns plans on and off per scope, with their extensions and retention; every change is in the scope's history
+ * and on {@code palisade.plans} before it commits.
+ */
 @ApplicationScoped
 public class PlanService {
     private final PlanStatePublisher publisher;
@@ -39,31 +47,60 @@ public class PlanService {
         return current(scopeId, name);
     }
 
-    @Transactional
-    public Plan setTier(UUID scopeId, PlanName name, PricingTier tier, String user) {
+    public List<PlanChange> history(UUID scopeId, PageRequest page) {
         requireKnown(scopeId);
-        Plan plan = Plan.findById(new Plan.Key(scopeId, name));
-        boolean wasStandard = plan != null && plan.pricingTier == PricingTier.Standard;
-        if (name == PlanName.Kubernetes && tier == PricingTier.Standard && !wasStandard) {
+        return PlanChange.<PlanChange> find("scopeId", Sort.descending("changedAt", "id"), scopeId)
+                .range(page.skip(), page.skip() + page.fetchSize() - 1).list();
+    }
+
+    @Transactional
+    public Plan update(UUID scopeId, PlanName name, PlanUpdate update, String user) {
+        requireKnown(scopeId);
+        Plan plan = current(scopeId, name);
+        if (name == PlanName.Kubernetes && update.pricingTier() == PricingTier.Standard
+                && plan.pricingTier != PricingTier.Standard) {
             throw new ProblemException(409, "Conflict", "The Kubernetes plan is deprecated and cannot be newly "
                     + "enabled; enable the Containers plan instead (it includes everything the Kubernetes plan did)");
         }
-        if (plan == null) {
-            plan = new Plan();
-            plan.key = new Plan.Key(scopeId, name);
+        if (update.auditLogRetentionDays() != null && name != PlanName.Containers) {
+            throw ProblemException.badRequest("auditLogRetentionDays", "is set on the Containers plan only");
+        }
+        if (update.extensions() != null) {
+            for (PlanName.Extension extension : update.extensions().keySet()) {
+                if (!name.extensions().contains(extension)) {
+                    throw ProblemException.badRequest("extensions", "the " + name + " plan has no extension "
+                            + extension + "; it offers " + name.extensions());
+                }
+            }
+        }
+        apply(plan, update, user, Instant.now());
+        publish(scopeId);
+        return plan;
+    }
+
+    /**
+     * The Kubernetes plan's upgrade path: Containers on (continuing the Kubernetes plan's protection, so no gap in
+     * alerting) and Kubernetes off, in one step.
+     */
+    @Transactional
+    public List<Plan> upgradeKubernetesPlan(UUID scopeId, String user) {
+        requireKnown(scopeId);
+        Plan kubernetes = current(scopeId, PlanName.Kubernetes);
+        if (kubernetes.pricingTier != PricingTier.Standard) {
+            throw ProblemException.conflict("The Kubernetes plan is not on for connector " + scopeId
+                    + "; there is nothing to upgrade (enable Containers directly)");
         }
         Instant now = Instant.now();
-        if (tier == PricingTier.Standard && !wasStandard) {
-            plan.enablementTime = now;
-        } else if (tier == PricingTier.Free) {
-            plan.enablementTime = null;
+        Instant protectedSince = kubernetes.enablementTime;
+        Plan containers = current(scopeId, PlanName.Containers);
+        boolean containersWasOn = containers.pricingTier == PricingTier.Standard;
+        apply(containers, new PlanUpdate(PricingTier.Standard, null, null), user, now);
+        if (!containersWasOn && protectedSince != null) {
+            containers.enablementTime = protectedSince;
         }
-        plan.pricingTier = tier;
-        plan.lastModifiedBy = user;
-        plan.lastModifiedAt = now;
-        plan.persist();
-        publisher.scopeChanged(scopeId, Plan.list("key.scopeId", scopeId));
-        return plan;
+        apply(kubernetes, new PlanUpdate(PricingTier.Free, null, null), user, now);
+        publish(scopeId);
+        return plansOf(scopeId);
     }
 
     public void rememberConnector(UUID id, String environment) {
@@ -76,12 +113,62 @@ public class PlanService {
         known.persist();
     }
 
-    /** The connector is gone: so are its plans. */
+    /** The connector is gone: so are its plans (their history stays for the record). */
     public void forgetScope(UUID id) {
         if (KnownConnector.deleteById(id)) {
             Plan.delete("key.scopeId", id);
             publisher.scopeDeleted(id);
         }
+    }
+
+    private void apply(Plan plan, PlanUpdate update, String user, Instant now) {
+        PricingTier fromTier = plan.pricingTier;
+        List<String> changes = new ArrayList<>();
+        if (update.pricingTier() == PricingTier.Standard && fromTier != PricingTier.Standard) {
+            plan.enablementTime = now;
+        } else if (update.pricingTier() == PricingTier.Free) {
+            plan.enablementTime = null;
+        }
+        plan.pricingTier = update.pricingTier();
+        if (plan.key.name == PlanName.Containers) {
+            Integer before = plan.auditLogRetentionDays;
+            int after = update.auditLogRetentionDays() != null ? update.auditLogRetentionDays()
+                    : before != null ? before : PlanUpdate.DEFAULT_RETENTION_DAYS;
+            if (before == null || before != after) {
+                changes.add("auditLogRetentionDays " + (before == null ? "unset" : before) + " → " + after);
+            }
+            plan.auditLogRetentionDays = after;
+        }
+        if (update.extensions() != null) {
+            Map<PlanName.Extension, Boolean> extensions = new EnumMap<>(PlanName.Extension.class);
+            extensions.putAll(plan.extensions);
+            update.extensions().forEach((extension, on) -> {
+                if (plan.isEnabled(extension) != on) {
+                    changes.add(extension + " " + (on ? "off → on" : "on → off"));
+                }
+                extensions.put(extension, on);
+            });
+            plan.extensions = extensions;
+        }
+        if (fromTier == plan.pricingTier && changes.isEmpty()) {
+            return;
+        }
+        plan.lastModifiedBy = user;
+        plan.lastModifiedAt = now;
+        plan.persist();
+        PlanChange change = new PlanChange();
+        change.scopeId = plan.key.scopeId;
+        change.plan = plan.key.name;
+        change.changedBy = user;
+        change.changedAt = now;
+        change.fromTier = fromTier;
+        change.toTier = plan.pricingTier;
+        change.changes = String.join("; ", changes);
+        change.persist();
+    }
+
+    private void publish(UUID scopeId) {
+        publisher.scopeChanged(scopeId, Plan.list("key.scopeId", scopeId));
     }
 
     private Plan current(UUID scopeId, PlanName name) {
