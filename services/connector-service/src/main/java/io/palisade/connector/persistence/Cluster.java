@@ -9,6 +9,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
@@ -35,9 +36,23 @@ public class Cluster extends PanacheEntityBase {
     @Column(name = "ingest_token_hash", nullable = false)
     public String ingestTokenHash;
 
+    @Column(name = "ingest_token_issued_at", nullable = false)
+    public Instant ingestTokenIssuedAt;
+
+    /** The Kubernetes API server, when API access is configured (not a secret: shown to readers). */
+    @Column(name = "kubernetes_api_server")
+    public String kubernetesApiServer;
+
+    /** The access credentials (token, CA, or kubeconfig), encrypted; never returned, never logged. */
+    @Column(name = "kubernetes_api_credentials")
+    public String kubernetesApiCredentials;
+
     @Column(name = "created_by", nullable = false)
     public String createdBy;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    @Version
+    public long version;
 }

@@ -9,21 +9,28 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import io.palisade.common.api.ETags;
 import io.palisade.common.api.Page;
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.security.Roles;
 import io.palisade.connector.rest.ConnectorDtos.ConnectorView;
+import io.palisade.connector.persistence.Connector;
 import io.palisade.connector.rest.ConnectorDtos.CreateConnector;
+import io.palisade.connector.rest.ConnectorDtos.UpdateConnector;
 import io.palisade.connector.service.ConnectorService;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -50,8 +57,21 @@ public class ConnectorResource {
     @GET
     @Path("{id}")
     @RolesAllowed({ Roles.SECURITY_ADMIN, Roles.SECURITY_READER })
-    public ConnectorView get(@PathParam("id") UUID id) {
-        return ConnectorView.of(connectors.get(id));
+    public Response get(@PathParam("id") UUID id) {
+        Connector c = connectors.get(id);
+        return Response.ok(ConnectorView.of(c)).tag(new EntityTag(String.valueOf(c.version))).build();
+    }
+
+    /** Changes name, regions and offering settings; send the ETag you read as If-Match (stale → 412). */
+    @PUT
+    @Path("{id}")
+    @RolesAllowed(Roles.SECURITY_ADMIN)
+    public Response update(@PathParam("id") UUID id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Valid @NotNull(message = "a JSON body is required") UpdateConnector request) {
+        Connector c = connectors.update(id, ETags.expectedVersion(ifMatch), request.environment(),
+                request.hierarchyIdentifier(), request.displayName(), request.regions(), request.containersOffering(),
+                identity.getPrincipal().getName());
+        return Response.ok(ConnectorView.of(c)).tag(new EntityTag(String.valueOf(c.version))).build();
     }
 
     @POST
@@ -59,9 +79,10 @@ public class ConnectorResource {
     public Response create(@Valid @NotNull(message = "a JSON body is required") CreateConnector request,
             @Context UriInfo uriInfo) {
         var created = connectors.create(request.environment(), request.displayName(), request.hierarchyIdentifier(),
-                identity.getPrincipal().getName());
+                request.regions(), request.containersOffering(), identity.getPrincipal().getName());
         URI location = uriInfo.getAbsolutePathBuilder().path(created.id.toString()).build();
-        return Response.created(location).entity(ConnectorView.of(created)).build();
+        return Response.created(location).entity(ConnectorView.of(created))
+                .tag(new EntityTag(String.valueOf(created.version))).build();
     }
 
     @DELETE

@@ -5,9 +5,13 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.transaction.Transactional;
 
+import io.palisade.common.api.ETags;
 import io.palisade.common.api.PageRequest;
+import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.ProblemException;
 import io.palisade.common.security.IngestTokens;
 import io.palisade.connector.messaging.ConnectorStatePublisher;
@@ -20,13 +24,15 @@ import io.quarkus.panache.common.Sort;
 public class ClusterService {
     private final ConnectorService connectors;
     private final ConnectorStatePublisher publisher;
+    private final CredentialCipher cipher;
 
-    public ClusterService(ConnectorService connectors, ConnectorStatePublisher publisher) {
+    public ClusterService(ConnectorService connectors, ConnectorStatePublisher publisher, CredentialCipher cipher) {
         this.connectors = connectors;
         this.publisher = publisher;
+        this.cipher = cipher;
     }
 
-    /** A new cluster and the only copy of its ingest token there will ever be. */
+    /** A cluster and the only copy of its (new) ingest token there will ever be. */
     public record RegisteredCluster(Cluster cluster, String ingestToken) {
     }
 
@@ -45,7 +51,8 @@ public class ClusterService {
     }
 
     @Transactional
-    public RegisteredCluster register(UUID connectorId, String name, ClusterKind kind, String region, String user) {
+    public RegisteredCluster register(UUID connectorId, String name, ClusterKind kind, String region,
+            KubernetesApiAccess access, String user) {
         connectors.get(connectorId);
         if (Cluster.count("connectorId = ?1 and name = ?2", connectorId, name) > 0) {
             throw ProblemException.conflict("A cluster named '" + name + "' already exists under connector " + connectorId);
@@ -60,9 +67,74 @@ public class ClusterService {
         c.ingestTokenHash = IngestTokens.hash(token);
         c.createdBy = user;
         c.createdAt = Instant.now();
+        c.ingestTokenIssuedAt = c.createdAt;
+        setAccess(c, access);
         c.persist();
         publisher.clusterChanged(c);
         return new RegisteredCluster(c, token);
+    }
+
+    /** Changes a cluster's name, region and Kubernetes API access (null access: leave it as it is). */
+    @Transactional
+    public Cluster update(UUID connectorId, UUID clusterId, Long expectedVersion, String name, String region,
+            KubernetesApiAccess access) {
+        Cluster c = get(connectorId, clusterId);
+        ETags.check(expectedVersion, c.version, "Cluster " + clusterId);
+        if (!c.name.equals(name) && Cluster.count("connectorId = ?1 and name = ?2", connectorId, name) > 0) {
+            throw ProblemException.conflict("A cluster named '" + name + "' already exists under connector " + connectorId);
+        }
+        c.name = name;
+        c.region = region;
+        if (access != null) {
+            setAccess(c, access);
+        }
+        Cluster.getEntityManager().flush();
+        publisher.clusterChanged(c);
+        return c;
+    }
+
+    /** Removes the cluster's Kubernetes API access (and its stored credentials). */
+    @Transactional
+    public Cluster removeAccess(UUID connectorId, UUID clusterId) {
+        Cluster c = get(connectorId, clusterId);
+        c.kubernetesApiServer = null;
+        c.kubernetesApiCredentials = null;
+        return c;
+    }
+
+    /**
+     * Issues a new ingest token; the old one stops working as soon as detection-service reads the change from
+     * {@code palisade.connectors} (seconds).
+     */
+    @Transactional
+    public RegisteredCluster rotateIngestToken(UUID connectorId, UUID clusterId) {
+        Cluster c = get(connectorId, clusterId);
+        String token = IngestTokens.generate();
+        c.ingestTokenHash = IngestTokens.hash(token);
+        c.ingestTokenIssuedAt = Instant.now();
+        Cluster.getEntityManager().flush();
+        publisher.clusterChanged(c);
+        return new RegisteredCluster(c, token);
+    }
+
+    /** The decrypted access of a cluster, for the Kubernetes API integration; never for an API response. */
+    public KubernetesApiAccess access(Cluster c) {
+        if (c.kubernetesApiCredentials == null) {
+            return null;
+        }
+        try {
+            return EventCodec.mapper().readValue(cipher.decrypt(c.kubernetesApiCredentials), KubernetesApiAccess.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored Kubernetes API access of cluster " + c.id + " is not readable");
+        }
+    }
+
+    private void setAccess(Cluster c, KubernetesApiAccess access) {
+        if (access == null) {
+            return;
+        }
+        c.kubernetesApiServer = access.validatedServer();
+        c.kubernetesApiCredentials = cipher.encrypt(EventCodec.encode(access));
     }
 
     @Transactional

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.OptimisticLockException;
 import jakarta.transaction.Transactional;
 
+import io.palisade.common.api.ETags;
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.problem.ProblemException;
 import io.palisade.connector.messaging.ConnectorStatePublisher;
@@ -37,7 +39,8 @@ public class ConnectorService {
     }
 
     @Transactional
-    public Connector create(Environment environment, String displayName, String hierarchyIdentifier, String user) {
+    public Connector create(Environment environment, String displayName, String hierarchyIdentifier,
+            List<String> regions, ContainersOffering offering, String user) {
         String problem = environment.checkHierarchyIdentifier(hierarchyIdentifier);
         if (problem != null) {
             throw ProblemException.badRequest("hierarchyIdentifier", problem);
@@ -48,6 +51,8 @@ public class ConnectorService {
         c.environment = environment;
         c.displayName = displayName;
         c.hierarchyIdentifier = hierarchyIdentifier == null || hierarchyIdentifier.isBlank() ? null : hierarchyIdentifier;
+        c.regions = regions == null ? List.of() : List.copyOf(regions);
+        apply(c, offering == null ? ContainersOffering.ALL_ON : offering.over(ContainersOffering.ALL_ON));
         c.createdBy = user;
         c.createdAt = now;
         c.lastModifiedBy = user;
@@ -55,6 +60,52 @@ public class ConnectorService {
         c.persist();
         publisher.connectorChanged(c);
         return c;
+    }
+
+    /**
+     * Changes what may change of a connector: its name, regions and offering settings (environment and identifier
+     * are what the connector is; a different one is a new connector). {@code expectedVersion} from If-Match guards
+     * against overwriting someone else's change.
+     */
+    @Transactional
+    public Connector update(UUID id, Long expectedVersion, Environment environment, String hierarchyIdentifier,
+            String displayName, List<String> regions, ContainersOffering offering, String user) {
+        Connector c = get(id);
+        ETags.check(expectedVersion, c.version, "Connector " + id);
+        if (environment != null && environment != c.environment) {
+            throw ProblemException.badRequest("environment", "cannot be changed (create a new connector)");
+        }
+        if (hierarchyIdentifier != null && !hierarchyIdentifier.equals(c.hierarchyIdentifier)) {
+            throw ProblemException.badRequest("hierarchyIdentifier", "cannot be changed (create a new connector)");
+        }
+        c.displayName = displayName;
+        if (regions != null) {
+            c.regions = List.copyOf(regions);
+        }
+        if (offering != null) {
+            apply(c, offering.over(offeringOf(c)));
+        }
+        c.lastModifiedBy = user;
+        c.lastModifiedAt = Instant.now();
+        try {
+            Connector.getEntityManager().flush();
+        } catch (OptimisticLockException e) {
+            throw new ProblemException(409, "Conflict", "Connector " + id + " was changed at the same time; retry");
+        }
+        publisher.connectorChanged(c);
+        return c;
+    }
+
+    public static ContainersOffering offeringOf(Connector c) {
+        return new ContainersOffering(c.auditLogAutoProvisioning, c.sensorAutoProvisioning, c.agentlessDiscovery,
+                c.policyAgent);
+    }
+
+    private static void apply(Connector c, ContainersOffering offering) {
+        c.auditLogAutoProvisioning = offering.auditLogAutoProvisioning();
+        c.sensorAutoProvisioning = offering.sensorAutoProvisioning();
+        c.agentlessDiscovery = offering.agentlessDiscovery();
+        c.policyAgent = offering.policyAgent();
     }
 
     @Transactional
