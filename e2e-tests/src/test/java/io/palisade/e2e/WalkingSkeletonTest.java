@@ -195,4 +195,16 @@ class WalkingSkeletonTest {
         assertEquals(2, alertIdsOfCluster().size(), "one alert for the retried event, one for the marker");
         as("bob").when().get("/api/alerts/" + alertId).then().body("properties.status", equalTo("Dismissed"));
     }
+
+    @Test
+    @Order(6)
+    void aRotatedIngestTokenStopsWorkingWithinSeconds() {
+        String newToken = as("alice").when()
+                .post("/api/connectors/" + connectorId + "/clusters/" + clusterId + "/rotate-ingest-token")
+                .then().statusCode(200).body("ingestToken", startsWith("pit_")).extract().path("ingestToken");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                ingest(ingestToken, eventList()).then().statusCode(401));
+        ingest(newToken, eventList(event(UUID.randomUUID().toString(), "get", "pods", "default", null)))
+                .then().statusCode(200).body("accepted", equalTo(1));
+    }
 }
