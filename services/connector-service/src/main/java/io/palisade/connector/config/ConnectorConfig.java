@@ -1,6 +1,7 @@
 package io.palisade.connector.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Settings of connector-service ({@code palisade.connector.*}). */
 @ConfigMapping(prefix = "palisade.connector")
@@ -10,4 +11,12 @@ public interface ConnectorConfig {
      * default outside dev and test; {@code ./palisade up} generates one per installation.
      */
     String credentialsKey();
+
+    /** How often every cluster with Kubernetes API access is checked (connectivity, inventory, sensor). */
+    @WithDefault("5m")
+    String checkInterval();
+
+    /** The gateway URL as protected clusters reach it: where their audit webhook and sensor send events. */
+    @WithDefault("http://127.0.0.1:8080")
+    String publicGatewayUrl();
 }

@@ -14,6 +14,7 @@ import io.palisade.common.api.PageRequest;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.ProblemException;
 import io.palisade.common.security.IngestTokens;
+import io.palisade.connector.kubernetes.ClusterClients;
 import io.palisade.connector.messaging.ConnectorStatePublisher;
 import io.palisade.connector.persistence.Cluster;
 import io.palisade.connector.persistence.ClusterKind;
@@ -25,11 +26,14 @@ public class ClusterService {
     private final ConnectorService connectors;
     private final ConnectorStatePublisher publisher;
     private final CredentialCipher cipher;
+    private final ClusterClients clients;
 
-    public ClusterService(ConnectorService connectors, ConnectorStatePublisher publisher, CredentialCipher cipher) {
+    public ClusterService(ConnectorService connectors, ConnectorStatePublisher publisher, CredentialCipher cipher,
+            ClusterClients clients) {
         this.connectors = connectors;
         this.publisher = publisher;
         this.cipher = cipher;
+        this.clients = clients;
     }
 
     /** A cluster and the only copy of its (new) ingest token there will ever be. */
@@ -99,6 +103,7 @@ public class ClusterService {
         Cluster c = get(connectorId, clusterId);
         c.kubernetesApiServer = null;
         c.kubernetesApiCredentials = null;
+        clients.forget(clusterId);
         return c;
     }
 
@@ -141,6 +146,7 @@ public class ClusterService {
     public void delete(UUID connectorId, UUID clusterId) {
         Cluster cluster = get(connectorId, clusterId);
         cluster.delete();
+        clients.forget(clusterId);
         publisher.deleted(clusterId);
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import io.palisade.common.messaging.Topics;
+import io.palisade.connector.ConnectorFixtures;
 import io.palisade.testsupport.KafkaTestClient;
 import io.palisade.testsupport.PalisadeInfrastructure;
 import io.palisade.testsupport.Tokens;
@@ -26,10 +27,7 @@ import io.restassured.http.ContentType;
 class ConnectorResourceTest {
 
     static String createOnPremConnector(String name) {
-        return given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
-                .body("{\"environment\":\"OnPrem\",\"displayName\":\"" + name + "\",\"hierarchyIdentifier\":\"dc-1\"}")
-                .when().post("/api/connectors")
-                .then().statusCode(201).extract().path("id");
+        return ConnectorFixtures.createOnPremConnector(name);
     }
 
     @Test
