@@ -25,4 +25,21 @@ public record PlanStateEvent(String type, int version, UUID scopeId, List<PlanEn
     public static PlanStateEvent of(UUID scopeId, List<PlanEntry> plans, Instant changedAt) {
         return new PlanStateEvent(TYPE, VERSION, scopeId, List.copyOf(plans), changedAt);
     }
+
+    /** Plans that protect Kubernetes clusters; the Kubernetes plan is the deprecated predecessor of Containers. */
+    public static final java.util.Set<String> PROTECTING_PLANS = java.util.Set.of("Containers", "Kubernetes");
+
+    /** The protecting plan at Standard that has been on longest, if any: the scope is protected since then. */
+    public java.util.Optional<PlanEntry> protectingPlan() {
+        return plans.stream()
+                .filter(e -> PROTECTING_PLANS.contains(e.name()) && "Standard".equals(e.pricingTier()))
+                .filter(e -> e.enablementTime() != null)
+                .min(java.util.Comparator.comparing(PlanEntry::enablementTime));
+    }
+
+    /** Whether audit logs are collected for the scope: a protecting plan is on with its AuditLogCollection extension. */
+    public boolean collectsAuditLogs() {
+        return protectingPlan().map(p -> p.extensions() == null
+                || p.extensions().getOrDefault("AuditLogCollection", Boolean.TRUE)).orElse(false);
+    }
 }

@@ -12,6 +12,9 @@ public final class Topics {
     public static final String CONNECTORS_DLQ = "palisade.connectors.dlq";
     public static final String PLANS = "palisade.plans";
     public static final String PLANS_DLQ = "palisade.plans.dlq";
+    /** Per cluster, when detection last received its audit logs (compacted; feeds connector-service's recommendations). */
+    public static final String CLUSTER_ACTIVITY = "palisade.cluster-activity";
+    public static final String CLUSTER_ACTIVITY_DLQ = "palisade.cluster-activity.dlq";
 
     /** A topic and how it is laid out; compacted topics keep the latest state per key. */
     public record TopicSpec(String name, int partitions, boolean compacted) {
@@ -25,7 +28,9 @@ public final class Topics {
             new TopicSpec(CONNECTORS, 1, true),
             new TopicSpec(CONNECTORS_DLQ, 1, false),
             new TopicSpec(PLANS, 1, true),
-            new TopicSpec(PLANS_DLQ, 1, false));
+            new TopicSpec(PLANS_DLQ, 1, false),
+            new TopicSpec(CLUSTER_ACTIVITY, 1, true),
+            new TopicSpec(CLUSTER_ACTIVITY_DLQ, 1, false));
 
     private Topics() {
     }

@@ -19,4 +19,12 @@ public interface ConnectorConfig {
     /** The gateway URL as protected clusters reach it: where their audit webhook and sensor send events. */
     @WithDefault("http://127.0.0.1:8080")
     String publicGatewayUrl();
+
+    /** A protected cluster that sent no audit event for this long gets the audit-log recommendation. */
+    @WithDefault("PT30M")
+    java.time.Duration auditLogSilence();
+
+    /** The oldest Kubernetes minor version still supported upstream, e.g. "1.32". */
+    @WithDefault("1.32")
+    String minSupportedKubernetesVersion();
 }

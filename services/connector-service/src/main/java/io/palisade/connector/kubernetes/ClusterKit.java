@@ -27,11 +27,17 @@ public final class ClusterKit {
         return all.toString();
     }
 
-    /** One kit file with {@code PALISADE_GATEWAY_URL} and the token placeholder replaced. */
+    /** The placeholder the kit's files use for the cluster's ingest token. */
+    public static final String TOKEN_PLACEHOLDER = "PALISADE_INGEST_TOKEN";
+
+    /** One kit file with the gateway URL and the cluster's token filled in. */
     public static String fill(String file, String gatewayUrl, String ingestToken) {
-        return raw(file).replace("PALISADE_GATEWAY_URL", trimSlash(gatewayUrl))
-                .replace("PALISADE_INGEST_TOKEN", ingestToken)
-                .replace("CLUSTER_INGEST_TOKEN", ingestToken);
+        return withGateway(file, gatewayUrl).replace(TOKEN_PLACEHOLDER, ingestToken);
+    }
+
+    /** One kit file with the gateway URL filled in and the token placeholder left for whoever runs it. */
+    public static String withGateway(String file, String gatewayUrl) {
+        return raw(file).replace("PALISADE_GATEWAY_URL", trimSlash(gatewayUrl));
     }
 
     public static String raw(String file) {

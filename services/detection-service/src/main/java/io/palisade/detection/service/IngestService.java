@@ -13,6 +13,7 @@ import io.palisade.common.security.IngestTokens;
 import io.palisade.detection.config.DetectionConfig;
 import io.palisade.detection.ingest.AuditEvents;
 import io.palisade.detection.messaging.AuditEventPublisher;
+import io.palisade.detection.messaging.ClusterActivityPublisher;
 import io.palisade.detection.persistence.ClusterRegistration;
 
 /**
@@ -25,13 +26,15 @@ public class IngestService {
     private final AuditEventPublisher publisher;
     private final DetectionConfig.Ingest config;
     private final MeterRegistry metrics;
+    private final ClusterActivityPublisher activity;
 
     public IngestService(RegistryService registry, AuditEventPublisher publisher, DetectionConfig.Ingest config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, ClusterActivityPublisher activity) {
         this.registry = registry;
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
+        this.activity = activity;
     }
 
     /** What was accepted, for the response. */
@@ -59,6 +62,7 @@ public class IngestService {
                     event));
         }
         publisher.publishAll(envelopes);
+        activity.auditEventsAccepted(cluster.clusterId, cluster.connectorId, receivedAt);
         metrics.counter("palisade.ingest.events", "format", batch.format()).increment(envelopes.size());
         return new Accepted(envelopes.size(), batch.format());
     }

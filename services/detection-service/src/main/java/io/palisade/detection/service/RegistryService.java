@@ -1,9 +1,7 @@
 package io.palisade.detection.service;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +14,6 @@ import io.palisade.detection.persistence.ScopeProtection;
 /** What detection knows of clusters and plans, kept current from {@code palisade.connectors} and {@code palisade.plans}. */
 @ApplicationScoped
 public class RegistryService {
-    /** Plans that protect Kubernetes clusters; the Kubernetes plan is the deprecated predecessor of Containers. */
-    static final Set<String> PROTECTING_PLANS = Set.of("Containers", "Kubernetes");
-
     public void clusterChanged(ClusterEvent event) {
         ClusterRegistration c = ClusterRegistration.findById(event.clusterId());
         if (c == null) {
@@ -43,10 +38,7 @@ public class RegistryService {
             p = new ScopeProtection();
             p.scopeId = event.scopeId();
         }
-        Optional<PlanStateEvent.PlanEntry> protecting = event.plans().stream()
-                .filter(e -> PROTECTING_PLANS.contains(e.name()) && "Standard".equals(e.pricingTier()))
-                .filter(e -> e.enablementTime() != null)
-                .min(Comparator.comparing(PlanStateEvent.PlanEntry::enablementTime));
+        Optional<PlanStateEvent.PlanEntry> protecting = event.protectingPlan();
         p.protectedSince = protecting.map(PlanStateEvent.PlanEntry::enablementTime).orElse(null);
         p.protectingPlan = protecting.map(PlanStateEvent.PlanEntry::name).orElse(null);
         p.persist();

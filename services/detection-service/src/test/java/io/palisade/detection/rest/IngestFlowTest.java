@@ -95,6 +95,9 @@ class IngestFlowTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> QuarkusTransaction.requiringNew().call(() -> archive.count(c.clusterId())) == 3);
+        var activity = KafkaTestClient.awaitRecord(Topics.CLUSTER_ACTIVITY, r -> c.clusterId().toString().equals(r.key()),
+                Duration.ofSeconds(10));
+        assertTrue(activity.value().contains("\"lastAuditEventAt\""), activity.value());
     }
 
     @Test
