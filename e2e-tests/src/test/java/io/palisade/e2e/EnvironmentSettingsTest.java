@@ -1,6 +1,7 @@
 package io.palisade.e2e;
 
 import static io.palisade.e2e.Stack.as;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -24,9 +25,10 @@ class EnvironmentSettingsTest {
                 .body("{\"environment\":\"AwsAccount\",\"displayName\":\"prod\",\"hierarchyIdentifier\":\"123456789012\","
                         + "\"regions\":[\"eu-west-1\"]}")
                 .when().post("/api/connectors").then().statusCode(201).extract().path("id");
-        as("alice").contentType(ContentType.JSON).body("{\"name\":\"prod-eks\",\"kind\":\"EKS\",\"region\":\"eu-west-1\"}")
+        String cluster = as("alice").contentType(ContentType.JSON)
+                .body("{\"name\":\"prod-eks\",\"kind\":\"EKS\",\"region\":\"eu-west-1\"}")
                 .when().post("/api/connectors/" + connector + "/clusters").then().statusCode(201)
-                .body("kind", equalTo("EKS"));
+                .body("kind", equalTo("EKS")).extract().path("id");
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 as("alice").contentType(ContentType.JSON)
@@ -41,5 +43,18 @@ class EnvironmentSettingsTest {
                 .body("value[0].changedBy", equalTo("alice"));
         as("bob").when().get("/api/connectors/" + connector + "/clusters").then().statusCode(200)
                 .body("value[0].name", equalTo("prod-eks"));
+
+        // The cluster's recommendations: with Containers on and no audit log received yet, collection is Unhealthy.
+        String recommendations = "/api/connectors/" + connector + "/clusters/" + cluster + "/recommendations";
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                as("bob").when().get(recommendations).then().statusCode(200)
+                        .body("value.find { it.id == 'audit-log-collection' }.status", equalTo("Unhealthy")));
+        as("bob").when().get(recommendations).then()
+                .body("value.find { it.id == 'sensor-installed' }.status", equalTo("NotApplicable"));
+        as("bob").when().get(recommendations + "/audit-log-collection/fix?format=bash").then().statusCode(200)
+                .header("Content-Disposition", containsString("palisade-fix-audit-log-collection-prod-eks.sh"))
+                .body(containsString("aws eks update-cluster-config --name prod-eks"));
+        as("bob").when().get(recommendations + "/sensor-installed/fix?format=powershell").then().statusCode(200)
+                .body(containsString("kubectl apply --server-side"));
     }
 }
