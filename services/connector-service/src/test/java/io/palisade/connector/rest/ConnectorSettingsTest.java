@@ -93,11 +93,11 @@ class ConnectorSettingsTest {
         String connectorId = createOnPremConnector("api access");
         String clusterId = given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .body("{\"name\":\"with-api\",\"kind\":\"OnPrem\",\"kubernetesApi\":{\"serverUrl\":"
-                        + "\"https://10.0.0.1:6443\",\"bearerToken\":\"" + API_TOKEN + "\"}}")
+                        + "\"https://127.0.0.1:16443\",\"bearerToken\":\"" + API_TOKEN + "\"}}")
                 .when().post("/api/connectors/" + connectorId + "/clusters")
                 .then().statusCode(201)
                 .body("kubernetesApi.configured", equalTo(true))
-                .body("kubernetesApi.server", equalTo("https://10.0.0.1:6443"))
+                .body("kubernetesApi.server", equalTo("https://127.0.0.1:16443"))
                 .body(not(containsString(API_TOKEN)))
                 .extract().path("id");
         given().auth().oauth2(Tokens.admin()).when().get("/api/connectors/" + connectorId + "/clusters/" + clusterId)
@@ -128,12 +128,12 @@ class ConnectorSettingsTest {
                 .body("{\"name\":\"a\",\"kind\":\"OnPrem\",\"kubernetesApi\":{\"serverUrl\":\"ftp://k\",\"bearerToken\":\"t\"}}")
                 .when().post(path).then().statusCode(400).body("errors[0].field", equalTo("kubernetesApi.serverUrl"));
         String kubeconfig = "apiVersion: v1\\nkind: Config\\ncurrent-context: c\\ncontexts:\\n- name: c\\n  context:\\n"
-                + "    cluster: k\\n    user: u\\nclusters:\\n- name: k\\n  cluster:\\n    server: https://kube.example:6443\\n"
+                + "    cluster: k\\n    user: u\\nclusters:\\n- name: k\\n  cluster:\\n    server: https://127.0.0.2:16443\\n"
                 + "users:\\n- name: u\\n  user:\\n    token: " + API_TOKEN + "\\n";
         given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .body("{\"name\":\"b\",\"kind\":\"OnPrem\",\"kubernetesApi\":{\"kubeconfig\":\"" + kubeconfig + "\"}}")
                 .when().post(path).then().statusCode(201)
-                .body("kubernetesApi.server", equalTo("https://kube.example:6443"))
+                .body("kubernetesApi.server", equalTo("https://127.0.0.2:16443"))
                 .body(not(containsString(API_TOKEN)));
     }
 
