@@ -8,5 +8,6 @@ CREATE TABLE scope_plan_state (
 -- From palisade.cluster-activity: when detection last accepted audit events from a cluster.
 CREATE TABLE cluster_activity (
     cluster_id          UUID PRIMARY KEY,
+    connector_id        UUID NOT NULL,
     last_audit_event_at TIMESTAMPTZ
 );

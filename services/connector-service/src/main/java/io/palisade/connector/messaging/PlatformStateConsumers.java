@@ -61,6 +61,7 @@ public class PlatformStateConsumers {
             activity = new ClusterActivity();
             activity.clusterId = clusterId;
         }
+        activity.connectorId = event.connectorId();
         if (activity.lastAuditEventAt == null || event.lastAuditEventAt().isAfter(activity.lastAuditEventAt)) {
             activity.lastAuditEventAt = event.lastAuditEventAt();
         }

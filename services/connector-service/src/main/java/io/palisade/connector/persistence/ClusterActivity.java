@@ -18,6 +18,9 @@ public class ClusterActivity extends PanacheEntityBase {
     @Column(name = "cluster_id")
     public UUID clusterId;
 
+    @Column(name = "connector_id", nullable = false)
+    public UUID connectorId;
+
     @Column(name = "last_audit_event_at")
     public Instant lastAuditEventAt;
 }
