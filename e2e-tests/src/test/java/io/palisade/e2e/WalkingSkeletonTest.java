@@ -192,6 +192,9 @@ class WalkingSkeletonTest {
         ingest(ingestToken, eventList(clusterAdminBinding(marker))).then().statusCode(200);
         Awaitility.await().atMost(WITHIN_SECONDS).pollInterval(Duration.ofMillis(250))
                 .until(() -> alertIdsOfCluster().size() >= 2);
+        // alerts travel on several partitions: the count must stay at two, not merely reach it
+        Awaitility.await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500)).until(() -> alertIdsOfCluster().size() == 2);
         assertEquals(2, alertIdsOfCluster().size(), "one alert for the retried event, one for the marker");
         as("bob").when().get("/api/alerts/" + alertId).then().body("properties.status", equalTo("Dismissed"));
     }

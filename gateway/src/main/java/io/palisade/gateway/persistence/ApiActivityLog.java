@@ -38,10 +38,4 @@ public class ApiActivityLog {
                     return null;
                 });
     }
-
-    public long countFor(String username) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
-                .createNativeQuery("SELECT count(*) FROM api_activity WHERE username = ?1")
-                .setParameter(1, username).getSingleResult()).longValue());
-    }
 }

@@ -27,13 +27,9 @@ public class RouteTable {
         Upstream detection = new Upstream("detection-service", trim(services.detection().url()));
         Upstream alert = new Upstream("alert-service", trim(services.alert().url()));
         apiResources.put("connectors", connector);
-        apiResources.put("clusters", connector);
-        apiResources.put("recommendations", connector);
         apiResources.put("plans", plan);
         apiResources.put("rules", detection);
-        apiResources.put("audit-logs", detection);
         apiResources.put("alerts", alert);
-        apiResources.put("suppression-rules", alert);
         this.ingest = detection;
     }
 
