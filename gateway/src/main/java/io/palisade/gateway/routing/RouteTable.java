@@ -29,6 +29,8 @@ public class RouteTable {
         apiResources.put("connectors", connector);
         apiResources.put("plans", plan);
         apiResources.put("rules", detection);
+        apiResources.put("audit-logs", detection);
+        apiResources.put("threat-intel", detection);
         apiResources.put("alerts", alert);
         this.ingest = detection;
     }

@@ -32,8 +32,9 @@ public class AlertService {
     }
 
     /**
-     * Stores a new alert as Active. An alert seen before (a redelivery, or a correlation update) only widens its
-     * time range: the status a user gave it is never overwritten.
+     * Stores a new alert as Active. An alert seen before is a correlation update (more events of the same rule on the
+     * same entity) or a redelivery: its time range widens and its count and evidence follow the newest state; the
+     * status a user gave it is never overwritten.
      */
     @Transactional
     public void receive(AlertEvent event) {
@@ -41,6 +42,14 @@ public class AlertService {
         if (alert != null) {
             if (event.endTimeUtc() != null && event.endTimeUtc().isAfter(alert.endTimeUtc)) {
                 alert.endTimeUtc = event.endTimeUtc();
+            }
+            if (event.startTimeUtc() != null && event.startTimeUtc().isBefore(alert.startTimeUtc)) {
+                alert.startTimeUtc = event.startTimeUtc();
+            }
+            if (count(event.extendedProperties()) > count(alert.extendedProperties)) {
+                alert.extendedProperties = event.extendedProperties();
+                alert.supportingEvidence = event.supportingEvidence() == null ? alert.supportingEvidence
+                        : EventCodec.mapper().convertValue(event.supportingEvidence(), MAP);
             }
             return;
         }
@@ -69,6 +78,15 @@ public class AlertService {
         alert.timeGeneratedUtc = event.timeGeneratedUtc();
         alert.status = AlertStatus.Active;
         alert.persist();
+    }
+
+    /** How many events an alert has counted (1 for alerts that do not say). */
+    private static int count(Map<String, String> extendedProperties) {
+        try {
+            return extendedProperties == null ? 1 : Integer.parseInt(extendedProperties.getOrDefault("count", "1"));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     public List<Alert> list(AlertFilter filter, PageRequest page) {

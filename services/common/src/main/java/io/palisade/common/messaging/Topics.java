@@ -16,6 +16,13 @@ public final class Topics {
     public static final String CLUSTER_ACTIVITY = "palisade.cluster-activity";
     public static final String CLUSTER_ACTIVITY_DLQ = "palisade.cluster-activity.dlq";
 
+    /**
+     * AKS diagnostic-log records ({@code {"records":[…]}}, as Azure writes them to an Event Hub), relayed into the
+     * platform's Kafka; detection-service can instead read them from the Event Hub itself (Kafka protocol).
+     */
+    public static final String AKS_AUDIT = "palisade.aks-audit";
+    public static final String AKS_AUDIT_DLQ = "palisade.aks-audit.dlq";
+
     /** A topic and how it is laid out; compacted topics keep the latest state per key. */
     public record TopicSpec(String name, int partitions, boolean compacted) {
     }
@@ -30,7 +37,9 @@ public final class Topics {
             new TopicSpec(PLANS, 1, true),
             new TopicSpec(PLANS_DLQ, 1, false),
             new TopicSpec(CLUSTER_ACTIVITY, 1, true),
-            new TopicSpec(CLUSTER_ACTIVITY_DLQ, 1, false));
+            new TopicSpec(CLUSTER_ACTIVITY_DLQ, 1, false),
+            new TopicSpec(AKS_AUDIT, 3, false),
+            new TopicSpec(AKS_AUDIT_DLQ, 1, false));
 
     private Topics() {
     }

@@ -15,6 +15,14 @@ public final class DetectionConfig {
         /** Most audit events one request may carry; a larger batch is refused with 413. */
         @WithDefault("5000")
         int maxEventsPerRequest();
+
+        /** Largest request body an ingest endpoint reads; a larger one is refused with 413 before it is parsed. */
+        @WithDefault("12582912")
+        long maxRequestBytes();
+
+        /** Largest decompressed size of a compressed delivery (Firehose gzip), against decompression bombs. */
+        @WithDefault("67108864")
+        long maxDecompressedBytes();
     }
 
     @ConfigMapping(prefix = "palisade.detection")
@@ -22,5 +30,26 @@ public final class DetectionConfig {
         /** Rule catalogue files on the classpath, loaded at start; a rule that does not validate stops the start. */
         @WithDefault("rules/control-plane.yaml")
         List<String> ruleFiles();
+
+        /** The mapping of the sensor's Falco rules to node alerts (K8S.NODE_*), on the classpath. */
+        @WithDefault("rules/node-sensor.yaml")
+        String nodeMappingFile();
+
+        /**
+         * The same rule on the same entity within one window of this length is one alert (count and end time grow)
+         * instead of a flood of alerts. Windows are fixed slices of event time.
+         */
+        @WithDefault("PT1H")
+        java.time.Duration correlationWindow();
+
+        /**
+         * Threat-intelligence IP lists kept in files (list name → path; one address or CIDR range per line):
+         * re-read when the file changes; such a list cannot be replaced through the API.
+         */
+        java.util.Map<String, String> ipListFiles();
+
+        /** How often each replica checks for rule, setting and IP-list changes made through another replica. */
+        @WithDefault("5s")
+        java.time.Duration refreshInterval();
     }
 }

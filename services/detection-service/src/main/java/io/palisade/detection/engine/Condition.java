@@ -49,13 +49,46 @@ public sealed interface Condition {
         }
     }
 
-    /** True when any value of the field satisfies the operator. */
+    /**
+     * True when any value of the field satisfies the operator; for {@code allIn} and {@code allStartWith}, when the
+     * field has values and every one does. {@code contains} and {@code matches} on a mapping or list test its JSON text.
+     */
     record Match(FieldCatalogue.FieldPath field, Operator operator, Set<String> operands, Pattern pattern)
             implements Condition {
         @Override
         public boolean test(JsonNode event) {
+            List<JsonNode> values = field.values(event);
+            if (operator.everyValue()) {
+                if (values.isEmpty()) {
+                    return false;
+                }
+                for (JsonNode value : values) {
+                    if (!value.isValueNode() || !operator.test(value.asText(), operands, pattern)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            for (JsonNode value : values) {
+                if (value.isValueNode()) {
+                    if (operator.test(value.asText(), operands, pattern)) {
+                        return true;
+                    }
+                } else if ((operator == Operator.contains || operator == Operator.matches)
+                        && operator.test(value.toString(), operands, pattern)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** True when any value of the field is an IP address in the named, updatable list ({@link IpLists}). */
+    record InIpList(FieldCatalogue.FieldPath field, String list, IpLists lists) implements Condition {
+        @Override
+        public boolean test(JsonNode event) {
             for (JsonNode value : field.values(event)) {
-                if (value.isValueNode() && operator.test(value.asText(), operands, pattern)) {
+                if (value.isValueNode() && lists.contains(list, value.asText())) {
                     return true;
                 }
             }
@@ -64,12 +97,16 @@ public sealed interface Condition {
     }
 
     enum Operator {
-        equals, in, startsWith, contains, matches;
+        equals, in, allIn, startsWith, allStartWith, contains, matches;
+
+        boolean everyValue() {
+            return this == allIn || this == allStartWith;
+        }
 
         boolean test(String value, Set<String> operands, Pattern pattern) {
             return switch (this) {
-                case equals, in -> operands.contains(value);
-                case startsWith -> operands.stream().anyMatch(value::startsWith);
+                case equals, in, allIn -> operands.contains(value);
+                case startsWith, allStartWith -> operands.stream().anyMatch(value::startsWith);
                 case contains -> operands.stream().anyMatch(value::contains);
                 case matches -> pattern.matcher(value).find();
             };

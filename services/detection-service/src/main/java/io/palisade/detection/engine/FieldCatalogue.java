@@ -6,15 +6,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * The audit-event fields a rule may test, with what each means. A rule naming any other field is rejected when it
  * is loaded, so a typo can never turn a rule silently off.
  *
  * <p>
- * Paths below {@code requestObject.} and {@code responseObject.} are free (the object's own fields); a segment
- * ending in {@code []} steps into every element of an array, e.g. {@code requestObject.spec.containers[].image}.
- * {@code annotations.<key>} reads one annotation, whose key may itself contain dots and slashes.
+ * Paths below {@code requestObject.}, {@code responseObject.}, {@code podSpec.} and {@code podContainers[].} are free
+ * (the object's own fields). A segment ending in {@code []} steps into every element of an array, e.g.
+ * {@code requestObject.spec.containers[].image}; the segment {@code *} steps into every value of a mapping (or
+ * element of an array), e.g. {@code requestObject.data.*}. {@code annotations.<key>} reads one annotation, whose key
+ * may itself contain dots and slashes.
+ *
+ * <p>
+ * Pod templates count: {@code podSpec.} reads the pod spec of a pod, or the pod template of a Deployment, DaemonSet,
+ * StatefulSet, ReplicaSet, ReplicationController, Job or CronJob, as sent; {@code podContainers[].} reads every
+ * container of it (containers, initContainers and ephemeralContainers).
  */
 public final class FieldCatalogue {
     public static final Map<String, String> FIELDS;
@@ -39,14 +47,27 @@ public final class FieldCatalogue {
         fields.put("objectRef.apiGroup", "the API group, empty for the core group");
         fields.put("objectRef.apiVersion", "the API version");
         fields.put("responseStatus.code", "the HTTP status the API server answered");
+        fields.put("pod.images", "every container image of the pod or pod template (see podContainers[].)");
+        fields.put("pod.imageRepositories", "every container image without its tag and digest, e.g. docker.io/library/nginx "
+                + "for docker.io/library/nginx:1.27@sha256:…");
+        fields.put("workload", "the workload an object belongs to: its owner's name (a Deployment's ReplicaSet and "
+                + "pods resolve to the Deployment's name), else its own name");
         FIELDS = Map.copyOf(fields);
         PREFIXES = Map.of(
                 "requestObject.", "a path in the object as sent (Request level and up)",
                 "responseObject.", "a path in the object as returned (RequestResponse level)",
-                "annotations.", "one audit annotation by key, e.g. annotations.authorization.k8s.io/decision");
+                "annotations.", "one audit annotation by key, e.g. annotations.authorization.k8s.io/decision",
+                "podSpec.", "a path in the pod spec of a pod or of a workload's pod template, e.g. podSpec.hostNetwork",
+                "podContainers[].", "a path in every container of the pod spec (containers, initContainers, "
+                        + "ephemeralContainers), e.g. podContainers[].securityContext.privileged");
     }
 
     private FieldCatalogue() {
+    }
+
+    /** Where a field's path starts. */
+    enum Root {
+        EVENT, POD_SPEC, POD_CONTAINERS
     }
 
     /** An accessor for a documented field, or a {@link RuleDefinitionException} naming the known ones. */
@@ -54,49 +75,71 @@ public final class FieldCatalogue {
         if (field == null || field.isBlank()) {
             throw new RuleDefinitionException("a condition has no 'field'");
         }
+        switch (field) {
+            case "pod.images":
+                return new FieldPath(field, Root.POD_CONTAINERS, List.of("image"), Derivation.NONE);
+            case "pod.imageRepositories":
+                return new FieldPath(field, Root.POD_CONTAINERS, List.of("image"), Derivation.IMAGE_REPOSITORY);
+            case "workload":
+                return new FieldPath(field, Root.EVENT, List.of(), Derivation.WORKLOAD);
+            default:
+                break;
+        }
         if (FIELDS.containsKey(field)) {
-            return new FieldPath(field, List.of(field.split("\\.")));
+            return new FieldPath(field, Root.EVENT, List.of(field.split("\\.")), Derivation.NONE);
         }
         if (field.startsWith("annotations.") && field.length() > "annotations.".length()) {
-            return new FieldPath(field, List.of("annotations", field.substring("annotations.".length())));
+            return new FieldPath(field, Root.EVENT, List.of("annotations", field.substring("annotations.".length())),
+                    Derivation.NONE);
         }
         for (String prefix : List.of("requestObject.", "responseObject.")) {
             if (field.startsWith(prefix) && field.length() > prefix.length()) {
                 List<String> segments = new ArrayList<>();
                 segments.add(prefix.substring(0, prefix.length() - 1));
-                for (String s : field.substring(prefix.length()).split("\\.")) {
-                    if (s.isEmpty()) {
-                        throw new RuleDefinitionException("field '" + field + "' has an empty path segment");
-                    }
-                    segments.add(s);
-                }
-                return new FieldPath(field, segments);
+                segments.addAll(segments(field, prefix));
+                return new FieldPath(field, Root.EVENT, segments, Derivation.NONE);
             }
+        }
+        if (field.startsWith("podSpec.") && field.length() > "podSpec.".length()) {
+            return new FieldPath(field, Root.POD_SPEC, segments(field, "podSpec."), Derivation.NONE);
+        }
+        if (field.startsWith("podContainers[].") && field.length() > "podContainers[].".length()) {
+            return new FieldPath(field, Root.POD_CONTAINERS, segments(field, "podContainers[]."), Derivation.NONE);
         }
         throw new RuleDefinitionException("unknown field '" + field + "'; known fields: " + FIELDS.keySet()
                 + " and paths below " + PREFIXES.keySet());
     }
 
+    private static List<String> segments(String field, String prefix) {
+        List<String> segments = new ArrayList<>();
+        for (String s : field.substring(prefix.length()).split("\\.", -1)) {
+            if (s.isEmpty()) {
+                throw new RuleDefinitionException("field '" + field + "' has an empty path segment");
+            }
+            segments.add(s);
+        }
+        return segments;
+    }
+
+    /** A value computed from what the path reads. */
+    enum Derivation {
+        NONE, IMAGE_REPOSITORY, WORKLOAD
+    }
+
     /** A resolved field: reads every value it points at (several when it steps through arrays). */
-    public record FieldPath(String name, List<String> segments) {
+    public record FieldPath(String name, Root root, List<String> segments, Derivation derivation) {
         public List<JsonNode> values(JsonNode event) {
-            List<JsonNode> current = List.of(event);
+            if (derivation == Derivation.WORKLOAD) {
+                String workload = PodSpecs.workload(event);
+                return workload == null ? List.of() : List.of(TextNode.valueOf(workload));
+            }
+            List<JsonNode> current = switch (root) {
+                case EVENT -> List.of(event);
+                case POD_SPEC -> PodSpecs.of(event);
+                case POD_CONTAINERS -> PodSpecs.containers(event);
+            };
             for (String segment : segments) {
-                boolean each = segment.endsWith("[]");
-                String key = each ? segment.substring(0, segment.length() - 2) : segment;
-                List<JsonNode> next = new ArrayList<>();
-                for (JsonNode node : current) {
-                    JsonNode child = node.get(key);
-                    if (child == null || child.isNull()) {
-                        continue;
-                    }
-                    if (each && child.isArray()) {
-                        child.forEach(next::add);
-                    } else {
-                        next.add(child);
-                    }
-                }
-                current = next;
+                current = step(current, segment);
             }
             // A leaf array (sourceIPs, user.groups) is tested element by element.
             List<JsonNode> leaves = new ArrayList<>();
@@ -107,7 +150,36 @@ public final class FieldCatalogue {
                     leaves.add(node);
                 }
             }
+            if (derivation == Derivation.IMAGE_REPOSITORY) {
+                leaves.replaceAll(image -> TextNode.valueOf(PodSpecs.imageRepository(image.asText())));
+            }
             return leaves;
+        }
+
+        private static List<JsonNode> step(List<JsonNode> current, String segment) {
+            List<JsonNode> next = new ArrayList<>();
+            if ("*".equals(segment)) {
+                for (JsonNode node : current) {
+                    if (node.isContainerNode()) {
+                        node.forEach(next::add);
+                    }
+                }
+                return next;
+            }
+            boolean each = segment.endsWith("[]");
+            String key = each ? segment.substring(0, segment.length() - 2) : segment;
+            for (JsonNode node : current) {
+                JsonNode child = node.get(key);
+                if (child == null || child.isNull()) {
+                    continue;
+                }
+                if (each && child.isArray()) {
+                    child.forEach(next::add);
+                } else {
+                    next.add(child);
+                }
+            }
+            return next;
         }
     }
 }

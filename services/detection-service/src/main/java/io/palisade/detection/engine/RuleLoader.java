@@ -3,6 +3,9 @@ package io.palisade.detection.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,18 +35,36 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *     exceptions:
  *       - name: system bootstrap
  *         condition: { field: user.username, startsWith: "system:" }
+ * lists:
+ *   trusted-images: [falco, calico/node]     # usable as an operand: in: ["@trusted-images"]
  * </pre>
+ *
+ * Lists of all shipped files are shared; custom rules (created through the API) are checked by the same loader, so
+ * they may use the shipped lists and follow the same rules.
  */
 public final class RuleLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> RULE_ATTRIBUTES = Set.of("id", "alertType", "displayName", "description",
-            "severity", "intent", "techniques", "condition", "exceptions", "remediationSteps", "properties");
+            "severity", "intent", "techniques", "condition", "exceptions", "remediationSteps", "properties", "entity",
+            "baseline", "falcoRules");
+    private static final Set<String> BASELINE_ATTRIBUTES = Set.of("subject", "operation", "learningPeriod");
     private static final Pattern ALERT_TYPE = Pattern.compile("K8S(\\.NODE)?_[A-Za-z0-9_]+");
+    private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,79}");
 
-    private RuleLoader() {
+    private final Map<String, List<String>> lists = new HashMap<>();
+    private final IpLists ipLists;
+
+    public RuleLoader(IpLists ipLists) {
+        this.ipLists = ipLists;
     }
 
+    /** Loads one catalogue file with its own lists (tests and tools); IP lists start empty. */
     public static List<DetectionRule> load(InputStream yaml, String source) {
+        return new RuleLoader(new IpLists()).loadFile(yaml, source);
+    }
+
+    /** Loads a catalogue file; its {@code lists} become usable by the rules of later files and custom rules. */
+    public List<DetectionRule> loadFile(InputStream yaml, String source) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -53,6 +74,18 @@ public final class RuleLoader {
         if (root == null || !root.path("rules").isArray()) {
             throw new RuleDefinitionException(source + ": expected a top-level 'rules' list");
         }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!Set.of("rules", "lists").contains(name)) {
+                throw new RuleDefinitionException(source + ": unknown top-level key '" + name + "'; allowed: rules, lists");
+            }
+        }
+        root.path("lists").fields().forEachRemaining(list -> {
+            if (!list.getValue().isArray()) {
+                throw new RuleDefinitionException(source + ": list '" + list.getKey() + "' must be a sequence");
+            }
+            lists.put(list.getKey(), strings(list.getValue()));
+        });
         List<DetectionRule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (JsonNode node : root.get("rules")) {
@@ -65,9 +98,16 @@ public final class RuleLoader {
         return rules;
     }
 
-    private static DetectionRule rule(JsonNode node, String source) {
+    /** Checks and builds one rule (a catalogue entry, or a custom rule sent to the API as JSON). */
+    public DetectionRule rule(JsonNode node, String source) {
+        if (node == null || !node.isObject()) {
+            throw new RuleDefinitionException(source + ": a rule must be a mapping");
+        }
         String id = text(node, "id", source + ": a rule");
         String where = source + ": rule '" + id + "'";
+        if (!RULE_ID.matcher(id).matches()) {
+            throw new RuleDefinitionException(where + ": id must be 2-80 characters of a-z, 0-9 and '-'");
+        }
         for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!RULE_ATTRIBUTES.contains(name)) {
@@ -99,12 +139,44 @@ public final class RuleLoader {
         Map<String, FieldCatalogue.FieldPath> properties = new LinkedHashMap<>();
         node.path("properties").fields().forEachRemaining(p -> properties.put(p.getKey(),
                 resolve(p.getValue().asText(), where)));
+        List<String> entityFields = node.has("entity") ? strings(node.get("entity")) : DetectionRule.DEFAULT_ENTITY;
+        if (entityFields.isEmpty()) {
+            throw new RuleDefinitionException(where + ": 'entity' needs at least one field");
+        }
+        List<FieldCatalogue.FieldPath> entity = entityFields.stream().map(f -> resolve(f, where)).toList();
         return new DetectionRule(id, alertType, text(node, "displayName", where), text(node, "description", where),
                 severity, strings(node.get("intent")), strings(node.get("techniques")), condition,
-                List.copyOf(exceptions), strings(node.get("remediationSteps")), Map.copyOf(properties));
+                List.copyOf(exceptions), strings(node.get("remediationSteps")), Map.copyOf(properties), entity,
+                baseline(node.get("baseline"), where), strings(node.get("falcoRules")));
     }
 
-    private static Condition condition(JsonNode node, String where) {
+    private DetectionRule.Baseline baseline(JsonNode node, String where) {
+        if (node == null) {
+            return null;
+        }
+        String at = where + ", baseline";
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!BASELINE_ATTRIBUTES.contains(name)) {
+                throw new RuleDefinitionException(at + ": unknown attribute '" + name + "'; allowed: "
+                        + BASELINE_ATTRIBUTES);
+            }
+        }
+        List<String> operation = strings(node.get("operation"));
+        if (operation.isEmpty()) {
+            throw new RuleDefinitionException(at + ": 'operation' needs at least one field");
+        }
+        Duration learning;
+        try {
+            learning = Duration.parse(text(node, "learningPeriod", at));
+        } catch (DateTimeParseException e) {
+            throw new RuleDefinitionException(at + ": learningPeriod must be an ISO-8601 duration such as P7D");
+        }
+        return new DetectionRule.Baseline(resolve(text(node, "subject", at), at),
+                operation.stream().map(f -> resolve(f, at)).toList(), learning);
+    }
+
+    private Condition condition(JsonNode node, String where) {
         if (node == null || !node.isObject()) {
             throw new RuleDefinitionException(where + ": a condition must be a mapping");
         }
@@ -120,17 +192,20 @@ public final class RuleLoader {
         FieldCatalogue.FieldPath field = resolve(node.path("field").asText(null), where);
         if (node.size() != 2) {
             throw new RuleDefinitionException(where + ": condition on '" + field.name()
-                    + "' must have exactly one operator (exists, equals, in, startsWith, contains, matches)");
+                    + "' must have exactly one operator (" + OPERATORS + ")");
         }
         if (node.has("exists")) {
             return new Condition.Exists(field, node.get("exists").asBoolean());
+        }
+        if (node.has("inIpList")) {
+            return new Condition.InIpList(field, text(node, "inIpList", where), ipLists);
         }
         for (Condition.Operator op : Condition.Operator.values()) {
             JsonNode operand = node.get(op.name());
             if (operand == null) {
                 continue;
             }
-            Set<String> operands = new HashSet<>(operand.isArray() ? strings(operand) : List.of(operand.asText()));
+            List<String> operands = operand.isArray() ? expand(strings(operand), where) : List.of(operand.asText());
             Pattern pattern = null;
             if (op == Condition.Operator.matches) {
                 try {
@@ -143,10 +218,30 @@ public final class RuleLoader {
             return new Condition.Match(field, op, Set.copyOf(operands), pattern);
         }
         throw new RuleDefinitionException(where + ": unknown operator in condition on '" + field.name()
-                + "'; use exists, equals, in, startsWith, contains or matches");
+                + "'; use " + OPERATORS);
     }
 
-    private static List<Condition> children(JsonNode list, String where) {
+    private static final String OPERATORS = "exists, equals, in, allIn, startsWith, allStartWith, contains, matches, inIpList";
+
+    /** Operands "@name" stand for the items of the named list. */
+    private List<String> expand(List<String> operands, String where) {
+        List<String> expanded = new ArrayList<>();
+        for (String operand : operands) {
+            if (operand.startsWith("@")) {
+                List<String> list = lists.get(operand.substring(1));
+                if (list == null) {
+                    throw new RuleDefinitionException(where + ": unknown list '" + operand.substring(1)
+                            + "'; known lists: " + new java.util.TreeSet<>(lists.keySet()));
+                }
+                expanded.addAll(list);
+            } else {
+                expanded.add(operand);
+            }
+        }
+        return expanded;
+    }
+
+    private List<Condition> children(JsonNode list, String where) {
         if (!list.isArray() || list.isEmpty()) {
             throw new RuleDefinitionException(where + ": 'all'/'any' needs a non-empty list");
         }
@@ -177,5 +272,10 @@ public final class RuleLoader {
             node.forEach(v -> values.add(v.asText()));
         }
         return List.copyOf(values);
+    }
+
+    /** The lists known to this loader, for documentation and the API. */
+    public Map<String, List<String>> lists() {
+        return Map.copyOf(lists);
     }
 }

@@ -89,7 +89,8 @@ public final class AuditEvents {
         }
     }
 
-    private static JsonNode checkEvent(JsonNode event, String where) {
+    /** Checks one audit event (as found in any delivery format); {@code where} names its place for the 400. */
+    public static JsonNode checkEvent(JsonNode event, String where) {
         if (!event.isObject()) {
             throw malformed(where + ": an audit event must be a JSON object");
         }
@@ -141,7 +142,7 @@ public final class AuditEvents {
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
-    private static ProblemException malformed(String detail) {
+    public static ProblemException malformed(String detail) {
         return new ProblemException(400, "Bad Request", "Malformed audit log: " + detail);
     }
 }

@@ -7,13 +7,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.palisade.common.events.AuditEventEnvelope;
+import io.palisade.common.events.SensorEventEnvelope;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.detection.persistence.AuditArchive;
 import io.palisade.detection.service.DetectionService;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * The two consumer groups of {@code palisade.audit-events}: the detector (rules → alerts) and the archiver. Each
+ * The two consumer groups of {@code palisade.audit-events}: the detector (rules → alerts, sensor events → node
+ * alerts) and the archiver (audit events only). Each
  * commits a record only after its work is done (at-least-once); both are idempotent. A record that cannot be read
  * goes to {@code palisade.audit-events.dlq} with the reason.
  */
@@ -33,14 +35,22 @@ public class AuditEventConsumers {
     @Incoming(DETECTOR_CHANNEL)
     @Blocking
     public void detect(ConsumerRecord<String, String> record) {
-        detection.detect(decode(record));
+        if (SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
+            detection.detect(EventCodec.decode(record.value(), SensorEventEnvelope.class, SensorEventEnvelope.TYPE,
+                    SensorEventEnvelope.VERSION));
+        } else {
+            detection.detect(decode(record));
+        }
     }
 
     @Incoming(ARCHIVE_CHANNEL)
     @Blocking
     @Transactional
     public void archive(ConsumerRecord<String, String> record) {
-        archive.store(decode(record));
+        // Sensor events share the topic but are not audit events: the archive keeps audit logs only.
+        if (!SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
+            archive.store(decode(record));
+        }
     }
 
     private static AuditEventEnvelope decode(ConsumerRecord<String, String> record) {

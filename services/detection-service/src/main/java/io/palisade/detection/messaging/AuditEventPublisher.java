@@ -3,19 +3,20 @@ package io.palisade.detection.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import io.palisade.common.events.AuditEventEnvelope;
+import io.palisade.common.events.VersionedEvent;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
-/** Puts accepted audit events on {@code palisade.audit-events}, keyed by cluster, and waits for Kafka's ack. */
+/** Puts accepted audit and sensor events on {@code palisade.audit-events}, keyed by cluster, and waits for Kafka's ack. */
 @ApplicationScoped
 public class AuditEventPublisher {
     public static final String CHANNEL = "audit-out";
@@ -28,10 +29,10 @@ public class AuditEventPublisher {
     }
 
     /** Returns once every event is acknowledged; otherwise 503 (the sender retries, nothing is half-accepted). */
-    public void publishAll(List<AuditEventEnvelope> envelopes) {
+    public void publishAll(UUID clusterId, List<? extends VersionedEvent> envelopes) {
         List<Uni<Void>> sends = new ArrayList<>(envelopes.size());
-        for (AuditEventEnvelope envelope : envelopes) {
-            sends.add(emitter.send(Record.of(envelope.clusterId().toString(), EventCodec.encode(envelope))));
+        for (VersionedEvent envelope : envelopes) {
+            sends.add(emitter.send(Record.of(clusterId.toString(), EventCodec.encode(envelope))));
         }
         try {
             if (!sends.isEmpty()) {
@@ -39,7 +40,7 @@ public class AuditEventPublisher {
             }
         } catch (RuntimeException e) {
             throw new ProblemException(503, "Service Unavailable",
-                    "Audit events could not be stored (Kafka did not acknowledge them: " + e.getMessage()
+                    "Events could not be stored (Kafka did not acknowledge them: " + e.getMessage()
                             + "); nothing from this request was accepted, retry later");
         }
     }

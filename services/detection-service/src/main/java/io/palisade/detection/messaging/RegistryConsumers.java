@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.palisade.common.events.ClusterEvent;
+import io.palisade.common.events.ConnectorEvent;
 import io.palisade.common.events.PlanStateEvent;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.detection.service.RegistryService;
@@ -36,9 +37,15 @@ public class RegistryConsumers {
         UUID id = EventCodec.idKey(record.key());
         if (record.value() == null) {
             registry.removed(id);
-        } else if (ClusterEvent.TYPE.equals(EventCodec.peekType(record.value()))) {
-            registry.clusterChanged(
-                    EventCodec.decode(record.value(), ClusterEvent.class, ClusterEvent.TYPE, ClusterEvent.VERSION));
+        } else {
+            String type = EventCodec.peekType(record.value());
+            if (ClusterEvent.TYPE.equals(type)) {
+                registry.clusterChanged(EventCodec.decode(record.value(), ClusterEvent.class, ClusterEvent.TYPE,
+                        ClusterEvent.VERSION));
+            } else if (ConnectorEvent.TYPE.equals(type)) {
+                registry.connectorChanged(EventCodec.decode(record.value(), ConnectorEvent.class, ConnectorEvent.TYPE,
+                        ConnectorEvent.VERSION));
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 package io.palisade.detection.persistence;
 
+import java.time.Instant;
+import java.util.UUID;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
@@ -7,7 +10,10 @@ import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.detection.ingest.AuditEvents;
 
-/** The audit-log archive: every accepted event once (a redelivered event is not stored twice). */
+/**
+ * The audit-log archive: every accepted event once (a redelivered event is not stored twice), in daily partitions
+ * (see {@link ArchivePartitions}), until its scope's retention is over.
+ */
 @ApplicationScoped
 public class AuditArchive {
     private final EntityManager em;
@@ -23,7 +29,7 @@ public class AuditArchive {
                 INSERT INTO audit_event_archive (cluster_id, audit_id, stage, connector_id, verb, resource, namespace,
                     name, username, event_time, received_at, event)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS jsonb))
-                ON CONFLICT (cluster_id, audit_id, stage) DO NOTHING""")
+                ON CONFLICT (cluster_id, audit_id, stage, event_time) DO NOTHING""")
                 .setParameter(1, envelope.clusterId())
                 .setParameter(2, event.path("auditID").asText())
                 .setParameter(3, event.path("stage").asText())
@@ -39,8 +45,29 @@ public class AuditArchive {
                 .executeUpdate();
     }
 
-    public long count(java.util.UUID clusterId) {
+    public long count(UUID clusterId) {
         return ((Number) em.createNativeQuery("SELECT count(*) FROM audit_event_archive WHERE cluster_id = ?1")
                 .setParameter(1, clusterId).getSingleResult()).longValue();
+    }
+
+    /** Deletes the scope's events from before {@code cutoff}; how many there were. */
+    public int deleteBefore(UUID connectorId, Instant cutoff) {
+        return em.createNativeQuery("DELETE FROM audit_event_archive WHERE connector_id = ?1 AND event_time < ?2")
+                .setParameter(1, connectorId)
+                .setParameter(2, cutoff)
+                .executeUpdate();
+    }
+
+    /**
+     * Deletes events from before {@code cutoff} of every scope that has no retention of its own (no plan says, or
+     * the scope is gone); how many there were.
+     */
+    public int deleteBeforeWhereDefaultRetention(Instant cutoff) {
+        return em.createNativeQuery("""
+                DELETE FROM audit_event_archive a WHERE a.event_time < ?1
+                AND NOT EXISTS (SELECT 1 FROM scope_protection s
+                    WHERE s.scope_id = a.connector_id AND s.retention_days IS NOT NULL)""")
+                .setParameter(1, cutoff)
+                .executeUpdate();
     }
 }

@@ -27,6 +27,14 @@ public class ScopeProtection extends PanacheEntityBase {
     @Column(name = "protecting_plan")
     public String protectingPlan;
 
+    /** Whether the protecting plan collects audit logs (its AuditLogCollection extension is on). */
+    @Column(name = "collects_audit_logs", nullable = false)
+    public boolean collectsAuditLogs = true;
+
+    /** Days the scope's archived audit events are kept, from its protecting plan; null: the configured default. */
+    @Column(name = "retention_days")
+    public Integer retentionDays;
+
     public boolean isProtected() {
         return protectedSince != null;
     }

@@ -1,5 +1,9 @@
 package io.palisade.detection.rest;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -8,29 +12,107 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.palisade.common.messaging.EventCodec;
+import io.palisade.common.problem.Problem;
+import io.palisade.common.problem.ProblemException;
+import io.palisade.detection.config.DetectionConfig;
+import io.palisade.detection.ingest.FirehoseDelivery;
 import io.palisade.detection.service.IngestService;
 
 /**
- * Where clusters send their audit logs (through the gateway's {@code /ingest/**}). Clusters authenticate with their
- * own ingest token, never a user token, so this path is outside OIDC and checks the token itself.
+ * Where clusters send their data (through the gateway's {@code /ingest/**}). Clusters authenticate with their own
+ * ingest token, never a user token, so these paths are outside OIDC and check the token themselves. Every answer
+ * comes only after Kafka acknowledged every event of the request.
  */
 @Path("/ingest")
 @PermitAll
+@Consumes({ MediaType.APPLICATION_JSON, "application/x-ndjson", MediaType.TEXT_PLAIN, MediaType.WILDCARD })
+@Produces(MediaType.APPLICATION_JSON)
 public class IngestResource {
     private final IngestService ingest;
+    private final DetectionConfig.Ingest limits;
 
-    public IngestResource(IngestService ingest) {
+    public IngestResource(IngestService ingest, DetectionConfig.Ingest limits) {
         this.ingest = ingest;
+        this.limits = limits;
     }
 
     /** The API server's audit webhook: an EventList (or an Event, an array, JSON Lines). */
     @POST
     @Path("k8s-audit")
-    @Consumes({ MediaType.APPLICATION_JSON, "application/x-ndjson", MediaType.TEXT_PLAIN, MediaType.WILDCARD })
-    @Produces(MediaType.APPLICATION_JSON)
     public IngestService.Accepted auditWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            byte[] body) {
-        return ingest.ingestAudit(authorization, body);
+            InputStream body) {
+        return ingest.ingestAudit(authorization, read(body));
+    }
+
+    /**
+     * EKS audit logs delivered by Amazon Data Firehose (HTTP endpoint destination; the cluster's ingest token is the
+     * Firehose access key). Answered in the shape Firehose expects, errors included: {@code requestId},
+     * {@code timestamp} and, on failure, {@code errorMessage} (with the Problem fields beside them).
+     */
+    @POST
+    @Path("eks")
+    public Response eksFirehose(@HeaderParam("X-Amz-Firehose-Access-Key") String accessKey,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam("X-Amz-Firehose-Request-Id") String requestIdHeader, InputStream body) {
+        byte[] bytes = null;
+        try {
+            bytes = read(body);
+            FirehoseDelivery.Delivery delivery = ingest.ingestFirehose(accessKey, authorization, bytes);
+            return Response.ok(FirehoseDelivery.answer(delivery.requestId(), System.currentTimeMillis()),
+                    MediaType.APPLICATION_JSON).build();
+        } catch (ProblemException e) {
+            String requestId = bytes == null ? null : FirehoseDelivery.requestIdOrNull(bytes);
+            if (requestId == null) {
+                requestId = requestIdHeader;
+            }
+            Problem problem = e.toProblem();
+            ObjectNode answer = EventCodec.mapper().valueToTree(problem);
+            answer.put("requestId", requestId);
+            answer.put("timestamp", System.currentTimeMillis());
+            answer.put("errorMessage", problem.detail());
+            return Response.status(problem.status()).entity(EventCodec.encode(answer))
+                    .type(MediaType.APPLICATION_JSON).build();
+        }
+    }
+
+    /** AKS diagnostic-log records ({@code {"records":[…]}}, categories kube-audit and kube-audit-admin). */
+    @POST
+    @Path("aks")
+    public IngestService.Accepted aks(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            InputStream body) {
+        return ingest.ingestAks(authorization, read(body));
+    }
+
+    /** Falco events of the node sensor: Falco's http_output JSON or Falcosidekick's webhook. */
+    @POST
+    @Path("falco")
+    public IngestService.Accepted falco(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            InputStream body) {
+        return ingest.ingestFalco(authorization, read(body));
+    }
+
+    /** Reads the body up to the configured limit; a larger body is refused (413) without being read further. */
+    private byte[] read(InputStream body) {
+        long max = limits.maxRequestBytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        try (body) {
+            int n;
+            while ((n = body.read(buffer)) >= 0) {
+                if (out.size() + (long) n > max) {
+                    throw new ProblemException(413, "Payload Too Large", "The request body is larger than "
+                            + max + " bytes (palisade.ingest.max-request-bytes); send smaller batches");
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new ProblemException(400, "Bad Request", "The request body could not be read: " + e.getMessage());
+        }
+        return out.toByteArray();
     }
 }

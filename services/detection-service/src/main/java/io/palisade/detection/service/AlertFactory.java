@@ -1,6 +1,5 @@
 package io.palisade.detection.service;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,28 +12,28 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.palisade.common.events.AlertEvent;
-import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.detection.engine.DetectionRule;
-import io.palisade.detection.ingest.AuditEvents;
+import io.palisade.detection.persistence.AlertCorrelations.Correlation;
+import io.palisade.detection.sensor.NodeAlertMapping.NodeAlert;
 
-/** Builds the Defender-shaped alert for a rule that fired on an audit event. */
+/**
+ * Builds alerts in the shape of the alerts API: one per rule, cluster, entity and correlation window, carrying the
+ * number of events seen, their time range and the events themselves as {@code supportingEvidence}.
+ */
 public final class AlertFactory {
     private AlertFactory() {
     }
 
-    /** The same cluster, rule and audit id always give the same alert id: a redelivered event is not a new alert. */
-    public static String alertId(UUID clusterId, String ruleId, String auditId) {
-        return UUID.nameUUIDFromBytes((clusterId + "|" + ruleId + "|" + auditId).getBytes(StandardCharsets.UTF_8))
-                .toString();
+    /** Who and where an alert is about. */
+    public record Scope(UUID clusterId, UUID connectorId, String clusterName) {
+        String compromisedEntity() {
+            return clusterName == null ? clusterId.toString() : clusterName;
+        }
     }
 
-    public static AlertEvent alertFor(DetectionRule rule, AuditEventEnvelope envelope, String clusterName,
+    /** An alert of a control-plane rule; {@code event} is the latest audit event counted into it. */
+    public static AlertEvent controlPlaneAlert(DetectionRule rule, JsonNode event, Scope scope, Correlation correlation,
             Instant now) {
-        JsonNode event = envelope.event();
-        String auditId = event.path("auditID").asText();
-        Instant eventTime = AuditEvents.eventTime(event);
-        String cluster = clusterName == null ? envelope.clusterId().toString() : clusterName;
-
         Map<String, String> properties = new LinkedHashMap<>();
         rule.properties().forEach((name, field) -> {
             List<String> values = field.values(event).stream().map(JsonNode::asText).toList();
@@ -42,11 +41,10 @@ public final class AlertFactory {
                 properties.put(name, String.join(", ", values));
             }
         });
-        properties.put("auditId", auditId);
+        properties.put("auditId", event.path("auditID").asText());
         properties.put("ruleId", rule.id());
 
-        List<Map<String, Object>> entities = new ArrayList<>();
-        entities.add(Map.of("type", "K8s-cluster", "clusterId", envelope.clusterId().toString(), "name", cluster));
+        List<Map<String, Object>> entities = clusterEntity(scope);
         String user = event.path("user").path("username").asText(null);
         if (user != null) {
             entities.add(Map.of("type", "account", "name", user));
@@ -64,33 +62,86 @@ public final class AlertFactory {
         for (JsonNode ip : event.path("sourceIPs")) {
             entities.add(Map.of("type", "ip", "address", ip.asText()));
         }
+        return alert(rule.alertType(), rule.displayName(), rule.description(), rule.severity().name(), rule.intent(),
+                rule.techniques(), rule.remediationSteps(), entities, properties, "auditEvents", scope, correlation,
+                rule.id(), now);
+    }
 
+    /** A node alert of the sensor; {@code event} is the latest Falco event counted into it. */
+    public static AlertEvent nodeAlert(NodeAlert mapped, JsonNode event, Scope scope, Correlation correlation,
+            Instant now) {
+        JsonNode fields = event.path("output_fields");
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("falcoRule", mapped.falcoRule());
+        properties.put("priority", event.path("priority").asText());
+        properties.put("output", event.path("output").asText());
+        for (String field : List.of("k8s.ns.name", "k8s.pod.name", "container.id", "container.image.repository",
+                "proc.cmdline", "proc.name", "user.name", "fd.name")) {
+            if (fields.hasNonNull(field)) {
+                properties.put(field, fields.get(field).asText());
+            }
+        }
+        List<Map<String, Object>> entities = clusterEntity(scope);
+        if (event.hasNonNull("hostname")) {
+            entities.add(Map.of("type", "host", "hostName", event.get("hostname").asText()));
+        }
+        if (fields.hasNonNull("k8s.pod.name")) {
+            entities.add(Map.of("type", "K8s-pod", "name", fields.get("k8s.pod.name").asText(), "namespace",
+                    fields.path("k8s.ns.name").asText("")));
+        }
+        if (fields.hasNonNull("container.id")) {
+            entities.add(Map.of("type", "container", "containerId", fields.get("container.id").asText(), "image",
+                    fields.path("container.image.repository").asText("")));
+        }
+        if (fields.hasNonNull("proc.cmdline")) {
+            entities.add(Map.of("type", "process", "commandLine", fields.get("proc.cmdline").asText()));
+        }
+        if (fields.hasNonNull("user.name")) {
+            entities.add(Map.of("type", "account", "name", fields.get("user.name").asText()));
+        }
+        return alert(mapped.alertType(), mapped.displayName(), mapped.description(), mapped.severity(),
+                mapped.intent(), mapped.techniques(), mapped.remediationSteps(), entities, properties, "sensorEvents",
+                scope, correlation, "falco:" + mapped.falcoRule(), now);
+    }
+
+    private static List<Map<String, Object>> clusterEntity(Scope scope) {
+        List<Map<String, Object>> entities = new ArrayList<>();
+        entities.add(Map.of("type", "K8s-cluster", "clusterId", scope.clusterId().toString(), "name",
+                scope.compromisedEntity()));
+        return entities;
+    }
+
+    private static AlertEvent alert(String alertType, String displayName, String description, String severity,
+            List<String> intent, List<String> techniques, List<String> remediationSteps,
+            List<Map<String, Object>> entities, Map<String, String> properties, String evidenceType, Scope scope,
+            Correlation correlation, String ruleId, Instant now) {
+        properties.put("count", Integer.toString(correlation.count()));
         ObjectNode evidence = JsonNodeFactory.instance.objectNode();
-        evidence.put("type", "auditEvents");
-        evidence.putArray("events").add(event);
-
+        evidence.put("type", evidenceType);
+        evidence.put("count", correlation.count());
+        evidence.set("events", correlation.evidence());
         return new AlertEvent(AlertEvent.TYPE, AlertEvent.VERSION,
-                alertId(envelope.clusterId(), rule.id(), auditId),
-                rule.alertType(),
-                rule.displayName(),
-                rule.description(),
-                rule.severity().name(),
-                String.join(", ", rule.intent()),
-                rule.techniques(),
-                cluster,
+                correlation.alertId(),
+                alertType,
+                displayName,
+                description,
+                severity,
+                String.join(", ", intent),
+                techniques,
+                scope.compromisedEntity(),
                 entities,
-                rule.remediationSteps(),
-                eventTime,
-                eventTime,
+                remediationSteps,
+                correlation.firstEventTime(),
+                correlation.lastEventTime(),
                 now,
-                List.of(Map.of("type", "PalisadeCluster", "connectorId", envelope.connectorId().toString(),
-                        "clusterId", envelope.clusterId().toString())),
+                List.of(Map.of("type", "PalisadeCluster", "connectorId", scope.connectorId().toString(),
+                        "clusterId", scope.clusterId().toString())),
                 properties,
                 evidence,
-                envelope.clusterId() + "|" + rule.alertType(),
+                scope.clusterId() + "|" + alertType,
                 "Containers",
-                envelope.connectorId(),
-                envelope.clusterId(),
-                rule.id());
+                scope.connectorId(),
+                scope.clusterId(),
+                ruleId);
     }
 }

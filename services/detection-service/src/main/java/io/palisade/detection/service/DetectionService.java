@@ -1,20 +1,39 @@
 package io.palisade.detection.service;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.common.events.AuditEventEnvelope;
+import io.palisade.common.events.SensorEventEnvelope;
+import io.palisade.common.messaging.EventCodec;
+import io.palisade.detection.config.DetectionConfig;
 import io.palisade.detection.engine.DetectionRule;
 import io.palisade.detection.ingest.AuditEvents;
+import io.palisade.detection.ingest.FalcoEvents;
 import io.palisade.detection.messaging.AlertPublisher;
+import io.palisade.detection.persistence.AlertCorrelations;
+import io.palisade.detection.persistence.Baselines;
+import io.palisade.detection.sensor.NodeAlertMapping;
 
-/** Runs the rule catalogue over one audit event and publishes an alert for each rule that fires. */
+/**
+ * Runs the rule catalogue over audit events and the node mapping over sensor events, correlates what fires into
+ * alerts and publishes each alert's current state. Alerts are raised only for activity at or after the enablement of
+ * the plan protecting the cluster's connector.
+ */
 @ApplicationScoped
 public class DetectionService {
     private static final Logger LOG = Logger.getLogger(DetectionService.class);
@@ -22,35 +41,91 @@ public class DetectionService {
     private final RuleCatalogue catalogue;
     private final RegistryService registry;
     private final AlertPublisher alerts;
+    private final AlertCorrelations correlations;
+    private final Baselines baselines;
+    private final DetectionConfig.Detection config;
     private final MeterRegistry metrics;
 
     public DetectionService(RuleCatalogue catalogue, RegistryService registry, AlertPublisher alerts,
+            AlertCorrelations correlations, Baselines baselines, DetectionConfig.Detection config,
             MeterRegistry metrics) {
         this.catalogue = catalogue;
         this.registry = registry;
         this.alerts = alerts;
+        this.correlations = correlations;
+        this.baselines = baselines;
+        this.config = config;
         this.metrics = metrics;
     }
 
     @Transactional
     public void detect(AuditEventEnvelope envelope) {
-        metrics.counter("palisade.detection.events").increment();
-        List<DetectionRule> fired = catalogue.engine().evaluate(envelope.event());
+        metrics.counter("palisade.detection.events", "source", "audit").increment();
+        JsonNode event = envelope.event();
+        List<DetectionRule> fired = catalogue.engine().evaluate(event,
+                (rule, e) -> baselines.isRare(envelope.clusterId(), rule, e));
         if (fired.isEmpty()) {
             return;
         }
-        Instant activity = AuditEvents.eventTime(envelope.event());
-        if (!registry.covered(envelope.connectorId(), activity)) {
-            // Alerts are raised only for activity after a protecting plan was enabled for the connector.
-            LOG.debugf("Not alerting on %s: activity at %s is not covered by an enabled plan", envelope.clusterId(),
-                    activity);
+        Instant activity = AuditEvents.eventTime(event);
+        Optional<AlertFactory.Scope> scope = coveredScope(envelope.clusterId(), envelope.connectorId(), activity);
+        if (scope.isEmpty()) {
             return;
         }
-        String clusterName = registry.cluster(envelope.clusterId()).map(c -> c.name).orElse(null);
         Instant now = Instant.now();
+        String auditId = event.path("auditID").asText();
         for (DetectionRule rule : fired) {
-            alerts.publish(AlertFactory.alertFor(rule, envelope, clusterName, now));
+            var correlation = correlations.record(envelope.clusterId(), rule.id(), rule.entityKey(event), activity,
+                    auditId, event, config.correlationWindow());
+            alerts.publish(AlertFactory.controlPlaneAlert(rule, event, scope.get(), correlation, now));
             metrics.counter("palisade.detection.alerts", "alertType", rule.alertType()).increment();
+        }
+    }
+
+    @Transactional
+    public void detect(SensorEventEnvelope envelope) {
+        metrics.counter("palisade.detection.events", "source", "sensor").increment();
+        JsonNode event = envelope.event();
+        Optional<NodeAlertMapping.NodeAlert> mapped = catalogue.nodeMapping().map(event);
+        if (mapped.isEmpty()) {
+            return;
+        }
+        Instant activity = FalcoEvents.eventTime(event);
+        Optional<AlertFactory.Scope> scope = coveredScope(envelope.clusterId(), envelope.connectorId(), activity);
+        if (scope.isEmpty()) {
+            return;
+        }
+        JsonNode fields = event.path("output_fields");
+        String entity = event.path("hostname").asText("") + "|" + fields.path("k8s.ns.name").asText("") + "|"
+                + fields.path("k8s.pod.name").asText("") + "|" + fields.path("container.id").asText("");
+        NodeAlertMapping.NodeAlert alert = mapped.get();
+        var correlation = correlations.record(envelope.clusterId(), "falco:" + alert.alertType(), entity, activity,
+                sensorEventId(event), event, config.correlationWindow());
+        alerts.publish(AlertFactory.nodeAlert(alert, event, scope.get(), correlation, Instant.now()));
+        metrics.counter("palisade.detection.alerts", "alertType", alert.alertType()).increment();
+    }
+
+    private Optional<AlertFactory.Scope> coveredScope(UUID clusterId, UUID connectorId, Instant activity) {
+        if (!registry.covered(connectorId, activity)) {
+            LOG.debugf("Not alerting on %s: activity at %s is not covered by an enabled plan", clusterId, activity);
+            metrics.counter("palisade.detection.not-covered").increment();
+            return Optional.empty();
+        }
+        String clusterName = registry.cluster(clusterId).map(c -> c.name).orElse(null);
+        return Optional.of(new AlertFactory.Scope(clusterId, connectorId, clusterName));
+    }
+
+    /** Falcosidekick's uuid, else a digest of the event: the same event is counted once. */
+    static String sensorEventId(JsonNode event) {
+        if (event.hasNonNull("uuid")) {
+            return event.get("uuid").asText();
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(EventCodec.encode(event).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -2,23 +2,35 @@ package io.palisade.detection.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.common.events.AuditEventEnvelope;
+import io.palisade.common.events.SensorEventEnvelope;
+import io.palisade.common.messaging.MalformedEventException;
 import io.palisade.common.problem.ProblemException;
 import io.palisade.common.security.IngestTokens;
 import io.palisade.detection.config.DetectionConfig;
 import io.palisade.detection.ingest.AuditEvents;
+import io.palisade.detection.ingest.AzureResourceLogs;
+import io.palisade.detection.ingest.FalcoEvents;
+import io.palisade.detection.ingest.FirehoseDelivery;
 import io.palisade.detection.messaging.AuditEventPublisher;
 import io.palisade.detection.messaging.ClusterActivityPublisher;
 import io.palisade.detection.persistence.ClusterRegistration;
+import io.palisade.detection.persistence.ScopeProtection;
 
 /**
- * Accepts audit logs from a cluster: authenticates its ingest token, checks that its connector has a protecting plan,
- * parses the batch, and answers only once every event is on Kafka.
+ * Accepts what clusters send, in every delivery format: authenticates the cluster's ingest token, checks that a plan
+ * protects its connector (and, for audit logs, that audit-log collection is on), parses the batch whole, and answers
+ * only once every event is acknowledged by Kafka. Nothing is accepted half: a malformed batch is refused whole.
  */
 @ApplicationScoped
 public class IngestService {
@@ -38,41 +50,159 @@ public class IngestService {
     }
 
     /** What was accepted, for the response. */
-    public record Accepted(int accepted, String format) {
+    public record Accepted(int accepted, String format, int skipped) {
     }
 
+    /** The API server's audit webhook: EventList (v1, v1beta1), Event, JSON array or JSON Lines. */
     public Accepted ingestAudit(String authorization, byte[] body) {
-        ClusterRegistration cluster = authenticate(authorization);
-        var protection = registry.protection(cluster.connectorId);
-        if (protection.isEmpty() || !protection.get().isProtected()) {
-            throw new ProblemException(403, "Forbidden", "Cluster '" + cluster.name + "' belongs to connector "
-                    + cluster.connectorId + ", which has neither the Containers nor the Kubernetes plan at Standard; "
-                    + "audit logs are collected only while a plan protects the connector (enable Containers)");
-        }
+        ClusterRegistration cluster = collectingCluster(bearer(authorization));
         AuditEvents.Batch batch = AuditEvents.parse(body);
-        int max = config.maxEventsPerRequest();
-        if (batch.events().size() > max) {
-            throw new ProblemException(413, "Payload Too Large", "The request carries " + batch.events().size()
-                    + " audit events; at most " + max + " are accepted per request (send smaller batches)");
-        }
+        return acceptAudit(cluster, batch.events(), batch.format(), 0);
+    }
+
+    /** Amazon Data Firehose HTTP-endpoint delivery of EKS audit logs (CloudWatch Logs subscription records). */
+    public FirehoseDelivery.Delivery ingestFirehose(String accessKey, String authorization, byte[] body) {
+        String token = accessKey != null && !accessKey.isBlank() ? accessKey.trim() : bearer(authorization);
+        ClusterRegistration cluster = collectingCluster(token);
+        FirehoseDelivery.Delivery delivery = FirehoseDelivery.parse(body, config.maxDecompressedBytes());
+        acceptAudit(cluster, delivery.events(), "EksFirehose", delivery.skipped());
+        return delivery;
+    }
+
+    /** AKS diagnostic-log records ({@code kube-audit}, {@code kube-audit-admin}) posted over HTTP. */
+    public Accepted ingestAks(String authorization, byte[] body) {
+        ClusterRegistration cluster = collectingCluster(bearer(authorization));
+        AzureResourceLogs.Parsed parsed = AzureResourceLogs.parse(body);
+        List<JsonNode> events = parsed.records().stream().map(AzureResourceLogs.AksRecord::event).toList();
+        return acceptAudit(cluster, events, "AksResourceLogs", parsed.skipped());
+    }
+
+    /** Falco events of the cluster's node sensor ({@code http_output} JSON or Falcosidekick's webhook). */
+    public Accepted ingestFalco(String authorization, byte[] body) {
+        ClusterRegistration cluster = protectedCluster(bearer(authorization));
+        List<JsonNode> events = FalcoEvents.parse(body);
+        checkCount(events.size(), "Falco events");
         Instant receivedAt = Instant.now();
-        List<AuditEventEnvelope> envelopes = new ArrayList<>(batch.events().size());
-        for (var event : batch.events()) {
-            envelopes.add(AuditEventEnvelope.of(cluster.clusterId, cluster.connectorId, batch.format(), receivedAt,
+        List<SensorEventEnvelope> envelopes = new ArrayList<>(events.size());
+        for (JsonNode event : events) {
+            envelopes.add(SensorEventEnvelope.of(cluster.clusterId, cluster.connectorId, "FalcoJson", receivedAt,
                     event));
         }
-        publisher.publishAll(envelopes);
-        activity.auditEventsAccepted(cluster.clusterId, cluster.connectorId, receivedAt);
-        metrics.counter("palisade.ingest.events", "format", batch.format()).increment(envelopes.size());
-        return new Accepted(envelopes.size(), batch.format());
+        publisher.publishAll(cluster.clusterId, envelopes);
+        metrics.counter("palisade.ingest.events", "format", "FalcoJson").increment(envelopes.size());
+        return new Accepted(envelopes.size(), "FalcoJson", 0);
     }
 
-    private ClusterRegistration authenticate(String authorization) {
+    /**
+     * AKS records consumed from an Event Hub (Kafka protocol): each record names its cluster by Azure resource id,
+     * which must be a registered AKS cluster of an Azure connector. A message naming an unknown cluster is refused
+     * whole (it goes to the dead-letter topic with the reason); records of clusters whose plan does not collect audit
+     * logs are counted as refused and not collected.
+     */
+    public int ingestAksMessage(byte[] body) {
+        AzureResourceLogs.Parsed parsed;
+        try {
+            parsed = AzureResourceLogs.parse(body);
+        } catch (ProblemException e) {
+            throw new MalformedEventException(e.getMessage());
+        }
+        Map<ClusterRegistration, List<JsonNode>> byCluster = new LinkedHashMap<>();
+        Map<String, ClusterRegistration> resolved = new LinkedHashMap<>();
+        for (AzureResourceLogs.AksRecord record : parsed.records()) {
+            ClusterRegistration cluster = resolved.computeIfAbsent(record.resourceId().toLowerCase(),
+                    id -> aksCluster(record.resourceId()));
+            byCluster.computeIfAbsent(cluster, c -> new ArrayList<>()).add(record.event());
+        }
+        int accepted = 0;
+        for (Map.Entry<ClusterRegistration, List<JsonNode>> entry : byCluster.entrySet()) {
+            ClusterRegistration cluster = entry.getKey();
+            if (refusal(cluster, true).isPresent()) {
+                metrics.counter("palisade.ingest.refused", "format", "AksEventHub", "reason", "not-collecting")
+                        .increment(entry.getValue().size());
+                continue;
+            }
+            accepted += acceptAudit(cluster, entry.getValue(), "AksEventHub", 0).accepted();
+        }
+        return accepted;
+    }
+
+    private ClusterRegistration aksCluster(String resourceId) {
+        AzureResourceLogs.AksClusterRef ref = AzureResourceLogs.clusterRef(resourceId)
+                .orElseThrow(() -> new MalformedEventException("resourceId '" + resourceId
+                        + "' is not an AKS managed cluster (…/providers/Microsoft.ContainerService/managedClusters/…)"));
+        return registry.aksCluster(ref.subscriptionId(), ref.clusterName())
+                .orElseThrow(() -> new MalformedEventException("no registered AKS cluster '" + ref.clusterName()
+                        + "' under an Azure connector of subscription " + ref.subscriptionId()
+                        + " (resourceId " + resourceId + ")"));
+    }
+
+    private Accepted acceptAudit(ClusterRegistration cluster, List<JsonNode> events, String format, int skipped) {
+        checkCount(events.size(), "audit events");
+        Instant receivedAt = Instant.now();
+        List<AuditEventEnvelope> envelopes = new ArrayList<>(events.size());
+        for (JsonNode event : events) {
+            envelopes.add(AuditEventEnvelope.of(cluster.clusterId, cluster.connectorId, format, receivedAt, event));
+        }
+        publisher.publishAll(cluster.clusterId, envelopes);
+        if (!envelopes.isEmpty()) {
+            activity.auditEventsAccepted(cluster.clusterId, cluster.connectorId, receivedAt);
+        }
+        metrics.counter("palisade.ingest.events", "format", format).increment(envelopes.size());
+        if (skipped > 0) {
+            metrics.counter("palisade.ingest.skipped", "format", format).increment(skipped);
+        }
+        return new Accepted(envelopes.size(), format, skipped);
+    }
+
+    private void checkCount(int count, String what) {
+        int max = config.maxEventsPerRequest();
+        if (count > max) {
+            throw new ProblemException(413, "Payload Too Large", "The request carries " + count + " " + what
+                    + "; at most " + max + " are accepted per request (send smaller batches)");
+        }
+    }
+
+    private ClusterRegistration collectingCluster(String token) {
+        ClusterRegistration cluster = authenticate(token);
+        refusal(cluster, true).ifPresent(reason -> {
+            throw new ProblemException(403, "Forbidden", reason);
+        });
+        return cluster;
+    }
+
+    private ClusterRegistration protectedCluster(String token) {
+        ClusterRegistration cluster = authenticate(token);
+        refusal(cluster, false).ifPresent(reason -> {
+            throw new ProblemException(403, "Forbidden", reason);
+        });
+        return cluster;
+    }
+
+    /** Why the cluster's data is not collected, if it is not. */
+    private Optional<String> refusal(ClusterRegistration cluster, boolean auditLogs) {
+        Optional<ScopeProtection> protection = registry.protection(cluster.connectorId);
+        if (protection.isEmpty() || !protection.get().isProtected()) {
+            return Optional.of("Cluster '" + cluster.name + "' belongs to connector " + cluster.connectorId
+                    + ", which has neither the Containers nor the Kubernetes plan at Standard; its data is collected "
+                    + "only while a plan protects the connector (enable Containers)");
+        }
+        if (auditLogs && !protection.get().collectsAuditLogs) {
+            return Optional.of("Audit-log collection is off for connector " + cluster.connectorId
+                    + " (the AuditLogCollection extension of its " + protection.get().protectingPlan
+                    + " plan); turn the extension on to send audit logs");
+        }
+        return Optional.empty();
+    }
+
+    private static String bearer(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 || authorization.length() <= 7) {
             throw unauthenticated("An ingest token is required: send 'Authorization: Bearer <cluster ingest token>'");
         }
-        String token = authorization.substring(7).trim();
+        return authorization.substring(7).trim();
+    }
+
+    private ClusterRegistration authenticate(String token) {
         return registry.clusterByTokenHash(IngestTokens.hash(token))
                 .orElseThrow(() -> unauthenticated("The ingest token is not valid for any registered cluster"));
     }

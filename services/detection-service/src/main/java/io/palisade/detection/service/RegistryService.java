@@ -7,8 +7,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.palisade.common.events.ClusterEvent;
+import io.palisade.common.events.ConnectorEvent;
 import io.palisade.common.events.PlanStateEvent;
 import io.palisade.detection.persistence.ClusterRegistration;
+import io.palisade.detection.persistence.ConnectorRegistration;
 import io.palisade.detection.persistence.ScopeProtection;
 
 /** What detection knows of clusters and plans, kept current from {@code palisade.connectors} and {@code palisade.plans}. */
@@ -27,9 +29,37 @@ public class RegistryService {
         c.persist();
     }
 
-    /** A tombstone on palisade.connectors: a cluster (or a connector, whose clusters were removed before it). */
+    public void connectorChanged(ConnectorEvent event) {
+        ConnectorRegistration c = ConnectorRegistration.findById(event.connectorId());
+        if (c == null) {
+            c = new ConnectorRegistration();
+            c.connectorId = event.connectorId();
+        }
+        c.environment = event.environment();
+        c.hierarchyIdentifier = event.hierarchyIdentifier();
+        c.persist();
+    }
+
+    /** A tombstone on palisade.connectors: a cluster, or a connector (whose clusters were removed before it). */
     public void removed(UUID id) {
         ClusterRegistration.deleteById(id);
+        ConnectorRegistration.deleteById(id);
+    }
+
+    /**
+     * The registered AKS cluster a resource id names: an Azure connector of the subscription with a cluster of that
+     * name (names compared case-insensitively, as Azure upper-cases resource ids in its logs).
+     */
+    public Optional<ClusterRegistration> aksCluster(String subscriptionId, String clusterName) {
+        for (ConnectorRegistration connector : ConnectorRegistration.byIdentifier("AzureSubscription", subscriptionId)) {
+            Optional<ClusterRegistration> cluster = ClusterRegistration
+                    .find("connectorId = ?1 and lower(name) = ?2", connector.connectorId, clusterName.toLowerCase())
+                    .firstResultOptional();
+            if (cluster.isPresent()) {
+                return cluster;
+            }
+        }
+        return Optional.empty();
     }
 
     public void planStateChanged(PlanStateEvent event) {
@@ -41,6 +71,8 @@ public class RegistryService {
         Optional<PlanStateEvent.PlanEntry> protecting = event.protectingPlan();
         p.protectedSince = protecting.map(PlanStateEvent.PlanEntry::enablementTime).orElse(null);
         p.protectingPlan = protecting.map(PlanStateEvent.PlanEntry::name).orElse(null);
+        p.collectsAuditLogs = event.collectsAuditLogs();
+        p.retentionDays = protecting.map(PlanStateEvent.PlanEntry::auditLogRetentionDays).orElse(null);
         p.persist();
     }
 

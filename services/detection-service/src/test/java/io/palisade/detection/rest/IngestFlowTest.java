@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,13 +17,14 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import io.palisade.common.events.ClusterEvent;
-import io.palisade.common.events.PlanStateEvent;
-import io.palisade.common.messaging.EventCodec;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.palisade.common.messaging.Topics;
 import io.palisade.common.security.IngestTokens;
+import io.palisade.detection.TestClusters;
+import io.palisade.detection.TestClusters.Protection;
+import io.palisade.detection.TestClusters.TestCluster;
 import io.palisade.detection.persistence.AuditArchive;
-import io.palisade.detection.service.AlertFactory;
 import io.palisade.testsupport.KafkaTestClient;
 import io.palisade.testsupport.PalisadeInfrastructure;
 import io.palisade.testsupport.Tokens;
@@ -41,39 +43,17 @@ class IngestFlowTest {
     @Inject
     AuditArchive archive;
 
-    record TestCluster(UUID clusterId, UUID connectorId, String token) {
-    }
-
-    /** A cluster as connector-service publishes it, under a connector with the given plan state. */
     static TestCluster cluster(boolean containersEnabled) {
-        UUID connectorId = UUID.randomUUID();
-        UUID clusterId = UUID.randomUUID();
-        String token = IngestTokens.generate();
-        KafkaTestClient.send(Topics.CONNECTORS, clusterId.toString(), EventCodec.encode(
-                ClusterEvent.of(clusterId, connectorId, "prod-eu", "OnPrem", IngestTokens.hash(token), Instant.now())));
-        var plans = List.of(new PlanStateEvent.PlanEntry("Containers", containersEnabled ? "Standard" : "Free",
-                containersEnabled ? Instant.now().minusSeconds(60) : null));
-        KafkaTestClient.send(Topics.PLANS, connectorId.toString(),
-                EventCodec.encode(PlanStateEvent.of(connectorId, plans, Instant.now())));
-        // the cluster is known once its token is no longer refused
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> given().auth().oauth2(token)
-                .contentType(ContentType.JSON).body("{").post(INGEST).statusCode() != 401);
-        return new TestCluster(clusterId, connectorId, token);
+        return TestClusters.register(containersEnabled ? Protection.standard() : Protection.none());
     }
 
     static String event(String auditId, String verb, String resource, String roleRef, Instant time) {
-        String request = roleRef == null ? "" : ",\"requestObject\":{\"kind\":\"ClusterRoleBinding\","
-                + "\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":\"" + roleRef + "\"},"
-                + "\"subjects\":[{\"kind\":\"User\",\"name\":\"mallory\"}]}";
-        return "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"RequestResponse\","
-                + "\"auditID\":\"" + auditId + "\",\"stage\":\"ResponseComplete\",\"verb\":\"" + verb + "\","
-                + "\"user\":{\"username\":\"mallory\"},\"sourceIPs\":[\"203.0.113.7\"],"
-                + "\"objectRef\":{\"resource\":\"" + resource + "\",\"name\":\"x\",\"apiGroup\":\"rbac.authorization.k8s.io\"},"
-                + "\"responseStatus\":{\"code\":201},\"stageTimestamp\":\"" + time + "\"" + request + "}";
+        return roleRef == null ? TestClusters.event(auditId, verb, resource, "x", "mallory", time, null)
+                : TestClusters.clusterAdminBinding(auditId, "x", time);
     }
 
     static String eventList(String... events) {
-        return "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[" + String.join(",", events) + "]}";
+        return TestClusters.eventList(events);
     }
 
     @Test
@@ -87,11 +67,11 @@ class IngestFlowTest {
                 .when().post(INGEST)
                 .then().statusCode(200).body("accepted", equalTo(3)).body("format", equalTo("EventList"));
 
-        String alertId = AlertFactory.alertId(c.clusterId(), "cluster-admin-binding", attack);
-        var alert = KafkaTestClient.awaitRecord(Topics.ALERTS, r -> alertId.equals(r.key()), Duration.ofSeconds(20));
-        assertTrue(alert.value().contains("\"alertType\":\"K8S_ClusterAdminBinding\""), alert.value());
-        assertTrue(alert.value().contains("\"compromisedEntity\":\"prod-eu\""), alert.value());
-        assertTrue(alert.value().contains("\"auditID\":\"" + attack + "\""), "the audit event is the evidence");
+        JsonNode alert = TestClusters.awaitAlert(c.clusterId(),
+                a -> "K8S_ClusterAdminBinding".equals(a.path("alertType").asText()));
+        assertEquals("prod-eu", alert.path("compromisedEntity").asText());
+        assertEquals(attack, alert.at("/supportingEvidence/events/0/auditID").asText(), "the audit event is the evidence");
+        assertEquals(1, alert.at("/supportingEvidence/count").asInt());
 
         Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> QuarkusTransaction.requiringNew().call(() -> archive.count(c.clusterId())) == 3);
@@ -106,16 +86,49 @@ class IngestFlowTest {
         String old = UUID.randomUUID().toString();
         String fresh = UUID.randomUUID().toString();
         given().auth().oauth2(c.token()).contentType(ContentType.JSON)
-                .body(eventList(event(old, "create", "clusterrolebindings", "cluster-admin", Instant.now().minusSeconds(3600)),
-                        event(fresh, "create", "clusterrolebindings", "cluster-admin", Instant.now())))
+                .body(eventList(TestClusters.clusterAdminBinding(old, "old", Instant.now().minusSeconds(3600)),
+                        TestClusters.clusterAdminBinding(fresh, "fresh", Instant.now())))
                 .when().post(INGEST).then().statusCode(200);
-        String oldId = AlertFactory.alertId(c.clusterId(), "cluster-admin-binding", old);
-        String freshId = AlertFactory.alertId(c.clusterId(), "cluster-admin-binding", fresh);
         // Both events share an audit partition (keyed by cluster), and the detector publishes each alert before it
         // reads on: once the fresh alert is out, the old event was judged, and any alert for it is on the topic.
-        KafkaTestClient.awaitRecord(Topics.ALERTS, r -> freshId.equals(r.key()), Duration.ofSeconds(20));
-        assertTrue(KafkaTestClient.readToEnd(Topics.ALERTS).stream().noneMatch(r -> oldId.equals(r.key())),
+        TestClusters.awaitAlert(c.clusterId(), a -> a.toString().contains(fresh));
+        assertTrue(TestClusters.alertsOf(c.clusterId()).stream().noneMatch(a -> a.toString().contains(old)),
                 "no alert for activity before enablement");
+    }
+
+    @Test
+    void theSameRuleOnTheSameEntityWithinTheWindowIsOneAlertCountedOncePerEvent() {
+        TestCluster c = cluster(true);
+        // audit times are microsecond-precise (MicroTime), as the archive and correlation keep them
+        Instant first = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.MICROS);
+        Instant second = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String a1 = UUID.randomUUID().toString();
+        String a2 = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON)
+                .body(eventList(TestClusters.clusterAdminBinding(a1, "backdoor", first),
+                        TestClusters.clusterAdminBinding(a2, "backdoor", second),
+                        TestClusters.clusterAdminBinding(other, "another-binding", second)))
+                .when().post(INGEST).then().statusCode(200);
+        // the same event again (a redelivery by the API server) is not counted twice
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON)
+                .body(eventList(TestClusters.clusterAdminBinding(a2, "backdoor", second)))
+                .when().post(INGEST).then().statusCode(200);
+        String sentinel = UUID.randomUUID().toString();
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON)
+                .body(eventList(TestClusters.clusterAdminBinding(sentinel, "sentinel", second)))
+                .when().post(INGEST).then().statusCode(200);
+        TestClusters.awaitAlert(c.clusterId(), a -> a.toString().contains(sentinel));
+
+        List<JsonNode> backdoor = TestClusters.alertsOf(c.clusterId()).stream()
+                .filter(a -> "backdoor".equals(a.at("/extendedProperties/bindingName").asText())).toList();
+        assertEquals(1, backdoor.size(), "one alert for the entity, not one per event");
+        JsonNode alert = backdoor.get(0);
+        assertEquals("2", alert.at("/extendedProperties/count").asText());
+        assertEquals(2, alert.at("/supportingEvidence/events").size());
+        assertEquals(first.toString(), Instant.parse(alert.path("startTimeUtc").asText()).toString());
+        assertEquals(second.toString(), Instant.parse(alert.path("endTimeUtc").asText()).toString());
+        assertEquals(3, TestClusters.alertsOf(c.clusterId()).size(), "backdoor, another-binding and the sentinel");
     }
 
     @Test

@@ -1,0 +1,83 @@
+package io.palisade.detection.persistence;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.palisade.detection.engine.BaselineDecision;
+import io.palisade.detection.engine.DetectionRule;
+import io.palisade.detection.ingest.AuditEvents;
+
+/**
+ * The baselines of anomaly rules, kept in PostgreSQL so that learning survives restarts: per cluster, rule and
+ * subject, when the subject was first seen and which operations it performed (see {@link BaselineDecision}).
+ */
+@ApplicationScoped
+public class Baselines {
+    private final EntityManager em;
+
+    public Baselines(EntityManager em) {
+        this.em = em;
+    }
+
+    public boolean isRare(UUID clusterId, DetectionRule rule, JsonNode event) {
+        DetectionRule.Baseline baseline = rule.baseline();
+        List<JsonNode> subjects = baseline.subject().values(event);
+        if (subjects.isEmpty()) {
+            return false;
+        }
+        String subject = subjects.get(0).asText();
+        String operation = BaselineDecision.operationKey(baseline, event);
+        Instant time = AuditEvents.eventTime(event);
+        String auditId = event.path("auditID").asText();
+
+        Object firstSeen = em.createNativeQuery("""
+                INSERT INTO baseline_subject (cluster_id, rule_id, subject, first_seen) VALUES (?1, ?2, ?3, ?4)
+                ON CONFLICT (cluster_id, rule_id, subject)
+                DO UPDATE SET first_seen = LEAST(baseline_subject.first_seen, EXCLUDED.first_seen)
+                RETURNING first_seen""")
+                .setParameter(1, clusterId).setParameter(2, rule.id()).setParameter(3, subject)
+                .setParameter(4, Timestamp.from(time)).getSingleResult();
+        @SuppressWarnings("unchecked")
+        List<Object[]> known = em.createNativeQuery("""
+                SELECT first_seen, first_audit_id, was_rare FROM baseline_operation
+                WHERE cluster_id = ?1 AND rule_id = ?2 AND subject = ?3 AND operation = ?4""")
+                .setParameter(1, clusterId).setParameter(2, rule.id()).setParameter(3, subject)
+                .setParameter(4, operation).getResultList();
+        BaselineDecision.KnownOperation knownOperation = known.isEmpty() ? null
+                : new BaselineDecision.KnownOperation(instant(known.get(0)[0]), (String) known.get(0)[1],
+                        (Boolean) known.get(0)[2]);
+        BaselineDecision.Outcome outcome = BaselineDecision.decide(instant(firstSeen), knownOperation, time, auditId,
+                baseline.learningPeriod());
+        if (outcome.remember() != null) {
+            em.createNativeQuery("""
+                    INSERT INTO baseline_operation (cluster_id, rule_id, subject, operation, first_seen, first_audit_id,
+                        was_rare) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING""")
+                    .setParameter(1, clusterId).setParameter(2, rule.id()).setParameter(3, subject)
+                    .setParameter(4, operation).setParameter(5, Timestamp.from(outcome.remember().firstSeen()))
+                    .setParameter(6, outcome.remember().firstAuditId()).setParameter(7, outcome.remember().wasRare())
+                    .executeUpdate();
+        }
+        return outcome.rare();
+    }
+
+    static Instant instant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        throw new IllegalStateException("unexpected time value " + value);
+    }
+}
