@@ -27,8 +27,10 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            String firehoseKey = exchange.getRequestHeaders().getFirst("X-Amz-Firehose-Access-Key");
             String json = "{\"method\":\"" + exchange.getRequestMethod() + "\",\"uri\":\"" + exchange.getRequestURI()
-                    + "\",\"authorization\":\"" + auth + "\",\"bodyLength\":" + body.length() + "}";
+                    + "\",\"authorization\":\"" + auth + "\",\"firehoseAccessKey\":\"" + firehoseKey
+                    + "\",\"bodyLength\":" + body.length() + "}";
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(exchange.getRequestMethod().equals("POST") ? 201 : 200, bytes.length);

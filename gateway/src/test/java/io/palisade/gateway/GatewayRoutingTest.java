@@ -54,6 +54,9 @@ class GatewayRoutingTest {
                 .body("authorization", equalTo("Bearer " + token));
         given().auth().oauth2(token).when().get("/api/plans/x").then().statusCode(200);
         given().auth().oauth2(token).when().get("/api/rules").then().statusCode(200);
+        given().auth().oauth2(token).when().get("/api/audit-logs?clusterId=x").then().statusCode(200)
+                .body("uri", equalTo("/api/audit-logs?clusterId=x"));
+        given().auth().oauth2(token).when().get("/api/threat-intel/ip-lists").then().statusCode(200);
     }
 
     @Test
@@ -71,6 +74,11 @@ class GatewayRoutingTest {
                 .then().statusCode(201)
                 .body("uri", equalTo("/ingest/k8s-audit"))
                 .body("authorization", equalTo("Bearer pit_cluster-token"));
+        // Amazon Data Firehose sends the ingest token as its access key header
+        given().header("X-Amz-Firehose-Access-Key", "pit_cluster-token").contentType(ContentType.JSON).body("{}")
+                .when().post("/ingest/eks")
+                .then().statusCode(201).body("uri", equalTo("/ingest/eks"))
+                .body("firehoseAccessKey", equalTo("pit_cluster-token"));
     }
 
     @Test

@@ -35,8 +35,17 @@ public final class TestClusters {
     public record TestCluster(UUID clusterId, UUID connectorId, String name, String token, Protection protection) {
     }
 
-    /** How the cluster's connector is protected. */
-    public record Protection(boolean containers, Instant enablementTime, boolean auditLogCollection) {
+    /** How the cluster's connector is protected; {@code retentionDays} of the audit archive (null: the default). */
+    public record Protection(boolean containers, Instant enablementTime, boolean auditLogCollection,
+            Integer retentionDays) {
+        public Protection(boolean containers, Instant enablementTime, boolean auditLogCollection) {
+            this(containers, enablementTime, auditLogCollection, null);
+        }
+
+        public static Protection keepingAuditLogs(Integer retentionDays) {
+            return new Protection(true, Instant.now().minusSeconds(60), true, retentionDays);
+        }
+
         public static Protection since(Instant enablementTime) {
             return new Protection(true, enablementTime, true);
         }
@@ -66,7 +75,7 @@ public final class TestClusters {
     public static void setProtection(UUID connectorId, Protection protection) {
         var entry = new PlanStateEvent.PlanEntry("Containers", protection.containers() ? "Standard" : "Free",
                 protection.containers() ? protection.enablementTime() : null,
-                Map.of("AuditLogCollection", protection.auditLogCollection()), 30);
+                Map.of("AuditLogCollection", protection.auditLogCollection()), protection.retentionDays());
         KafkaTestClient.send(Topics.PLANS, connectorId.toString(),
                 EventCodec.encode(PlanStateEvent.of(connectorId, List.of(entry), Instant.now())));
     }

@@ -110,6 +110,43 @@ class AlertResourceTest {
                 .body("value[0].properties.status", equalTo("Dismissed"));
     }
 
+    /** The same alert as detection publishes it after {@code count} correlated events. */
+    static AlertEvent correlated(String id, UUID clusterId, int count, Instant end) {
+        AlertEvent a = alert(id, clusterId, "Low", end);
+        var evidence = EventCodec.mapper().createObjectNode().put("type", "auditEvents").put("count", count);
+        for (int i = 1; i <= count; i++) {
+            evidence.withArray("events").addObject().put("auditID", "audit-" + i);
+        }
+        return new AlertEvent(a.type(), a.version(), id, a.alertType(), a.alertDisplayName(), a.description(),
+                a.severity(), a.intent(), a.techniques(), a.compromisedEntity(), a.entities(), a.remediationSteps(),
+                a.startTimeUtc(), end, a.timeGeneratedUtc(), a.resourceIdentifiers(),
+                Map.of("username", "mallory", "count", Integer.toString(count)), evidence, a.correlationKey(),
+                a.productComponentName(), a.connectorId(), a.clusterId(), a.ruleId());
+    }
+
+    @Test
+    void aCorrelationUpdateCarriesTheNewCountAndEvidenceAndAnOlderStateNeverWinsOverANewerOne() {
+        UUID cluster = UUID.randomUUID();
+        String id = UUID.randomUUID().toString();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        published(correlated(id, cluster, 1, t.minusSeconds(30)));
+        KafkaTestClient.send(Topics.ALERTS, id, EventCodec.encode(correlated(id, cluster, 3, t)));
+        Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(Tokens.reader())
+                .when().get("/api/alerts/" + id).then()
+                .body("properties.extendedProperties.count", equalTo("3"))
+                .body("properties.supportingEvidence.events.size()", equalTo(3))
+                .body("properties.endTimeUtc", equalTo(t.toString())));
+        // an older state arriving late (two events) never takes the place of the newer one; only its end time,
+        // later here, widens the range - which also tells when it was processed
+        Instant later = t.plusSeconds(5);
+        KafkaTestClient.send(Topics.ALERTS, id, EventCodec.encode(correlated(id, cluster, 2, later)));
+        Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(Tokens.reader())
+                .when().get("/api/alerts/" + id).then().body("properties.endTimeUtc", equalTo(later.toString())));
+        given().auth().oauth2(Tokens.reader()).when().get("/api/alerts/" + id).then()
+                .body("properties.extendedProperties.count", equalTo("3"))
+                .body("properties.supportingEvidence.events.size()", equalTo(3));
+    }
+
     @Test
     void listsFilterAndPage() {
         UUID cluster = UUID.randomUUID();

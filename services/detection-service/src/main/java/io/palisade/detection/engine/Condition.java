@@ -50,8 +50,9 @@ public sealed interface Condition {
     }
 
     /**
-     * True when any value of the field satisfies the operator; for {@code allIn} and {@code allStartWith}, when the
-     * field has values and every one does. {@code contains} and {@code matches} on a mapping or list test its JSON text.
+     * True when any value of the field satisfies the operator; for {@code allIn}, {@code allStartWith} and
+     * {@code allMatches}, when the field has values and every one does (a mapping or list among them fails).
+     * {@code contains} and {@code matches} on a mapping or list test its JSON text.
      */
     record Match(FieldCatalogue.FieldPath field, Operator operator, Set<String> operands, Pattern pattern)
             implements Condition {
@@ -97,10 +98,15 @@ public sealed interface Condition {
     }
 
     enum Operator {
-        equals, in, allIn, startsWith, allStartWith, contains, matches;
+        equals, in, allIn, startsWith, allStartWith, contains, matches, allMatches;
 
         boolean everyValue() {
-            return this == allIn || this == allStartWith;
+            return this == allIn || this == allStartWith || this == allMatches;
+        }
+
+        /** Operators whose operand is one regular expression (searched with {@code find()}: anchor it with ^). */
+        boolean regex() {
+            return this == matches || this == allMatches;
         }
 
         boolean test(String value, Set<String> operands, Pattern pattern) {
@@ -108,7 +114,7 @@ public sealed interface Condition {
                 case equals, in, allIn -> operands.contains(value);
                 case startsWith, allStartWith -> operands.stream().anyMatch(value::startsWith);
                 case contains -> operands.stream().anyMatch(value::contains);
-                case matches -> pattern.matcher(value).find();
+                case matches, allMatches -> pattern.matcher(value).find();
             };
         }
     }

@@ -205,9 +205,12 @@ public final class RuleLoader {
             if (operand == null) {
                 continue;
             }
-            List<String> operands = operand.isArray() ? expand(strings(operand), where) : List.of(operand.asText());
             Pattern pattern = null;
-            if (op == Condition.Operator.matches) {
+            if (op.regex()) {
+                if (!operand.isValueNode() || operand.isNull()) {
+                    throw new RuleDefinitionException(where + ": '" + op.name() + "' on '" + field.name()
+                            + "' takes one regular expression (a string), not a list or mapping");
+                }
                 try {
                     pattern = Pattern.compile(operand.asText());
                 } catch (PatternSyntaxException e) {
@@ -215,13 +218,15 @@ public final class RuleLoader {
                             + e.getDescription());
                 }
             }
+            List<String> operands = operand.isArray() ? expand(strings(operand), where) : List.of(operand.asText());
             return new Condition.Match(field, op, Set.copyOf(operands), pattern);
         }
         throw new RuleDefinitionException(where + ": unknown operator in condition on '" + field.name()
                 + "'; use " + OPERATORS);
     }
 
-    private static final String OPERATORS = "exists, equals, in, allIn, startsWith, allStartWith, contains, matches, inIpList";
+    private static final String OPERATORS = "exists, equals, in, allIn, startsWith, allStartWith, contains, matches, "
+            + "allMatches, inIpList";
 
     /** Operands "@name" stand for the items of the named list. */
     private List<String> expand(List<String> operands, String where) {

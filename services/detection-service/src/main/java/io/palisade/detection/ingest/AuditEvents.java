@@ -9,10 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectReader;
 
-import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.ProblemException;
 
 /**
@@ -21,7 +18,6 @@ import io.palisade.common.problem.ProblemException;
  * is refused with a 400 that says what is wrong and where; nothing is accepted half.
  */
 public final class AuditEvents {
-    private static final ObjectReader READER = EventCodec.mapper().readerFor(JsonNode.class);
     private static final Set<String> API_VERSIONS = Set.of("audit.k8s.io/v1", "audit.k8s.io/v1beta1");
     private static final String EXPECTED = "expected an audit.k8s.io EventList, an Event, a JSON array of them, "
             + "or one Event per line";
@@ -34,11 +30,9 @@ public final class AuditEvents {
     }
 
     public static Batch parse(byte[] body) {
-        List<JsonNode> roots = new ArrayList<>();
-        try (MappingIterator<JsonNode> values = READER.readValues(body)) {
-            while (values.hasNextValue()) {
-                roots.add(values.nextValue());
-            }
+        List<JsonNode> roots;
+        try {
+            roots = JsonBodies.rootValues(body);
         } catch (IOException | RuntimeException e) {
             String reason = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
                     + locate(j) : e.getMessage();

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -65,7 +64,7 @@ public final class AzureResourceLogs {
     public static Parsed parse(byte[] body) {
         List<JsonNode> roots;
         try {
-            roots = rootValues(body);
+            roots = JsonBodies.rootValues(body);
         } catch (IOException | RuntimeException e) {
             throw AuditEvents.malformed("body is not valid JSON: " + reason(e));
         }
@@ -92,17 +91,6 @@ public final class AzureResourceLogs {
             }
         }
         return new Parsed(List.copyOf(records), skipped);
-    }
-
-    /** The body's top-level JSON values; unlike {@code readValues}, a top-level array stays one value. */
-    private static List<JsonNode> rootValues(byte[] body) throws IOException {
-        List<JsonNode> roots = new ArrayList<>();
-        try (JsonParser parser = READER.createParser(body)) {
-            while (parser.nextToken() != null) {
-                roots.add(READER.readTree(parser));
-            }
-        }
-        return roots;
     }
 
     /** Adds the record if it is an audit record; returns 1 if it was skipped as another category. */

@@ -9,12 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 
-import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.ProblemException;
 
 /**
@@ -25,7 +22,6 @@ import io.palisade.common.problem.ProblemException;
  * and {@code output} are required; anything wrong refuses the whole body with a 400 naming the event.
  */
 public final class FalcoEvents {
-    private static final ObjectReader READER = EventCodec.mapper().readerFor(JsonNode.class);
     private static final String EXPECTED = "expected a Falco JSON event, a JSON array of them, or one event per line";
 
     private FalcoEvents() {
@@ -61,7 +57,7 @@ public final class FalcoEvents {
     public static List<JsonNode> parse(byte[] body) {
         List<JsonNode> roots;
         try {
-            roots = rootValues(body);
+            roots = JsonBodies.rootValues(body);
         } catch (IOException | RuntimeException e) {
             throw malformed("body is not valid JSON: "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
@@ -83,17 +79,6 @@ public final class FalcoEvents {
             events.add(check(roots.get(0), "body"));
         }
         return List.copyOf(events);
-    }
-
-    /** The body's top-level JSON values; unlike {@code readValues}, a top-level array stays one value. */
-    private static List<JsonNode> rootValues(byte[] body) throws IOException {
-        List<JsonNode> roots = new ArrayList<>();
-        try (JsonParser parser = READER.createParser(body)) {
-            while (parser.nextToken() != null) {
-                roots.add(READER.readTree(parser));
-            }
-        }
-        return roots;
     }
 
     private static JsonNode check(JsonNode event, String where) {

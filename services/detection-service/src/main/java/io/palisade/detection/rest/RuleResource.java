@@ -89,7 +89,7 @@ public class RuleResource {
     @RolesAllowed({ Roles.SECURITY_ADMIN, Roles.SECURITY_READER })
     public FieldsView fields() {
         return new FieldsView(FieldCatalogue.FIELDS, FieldCatalogue.PREFIXES,
-                "exists, equals, in, allIn, startsWith, allStartWith, contains, matches, inIpList");
+                "exists, equals, in, allIn, startsWith, allStartWith, contains, matches, allMatches, inIpList");
     }
 
     /** The named lists shipped rules (and custom ones) may use as operands: "@name". */

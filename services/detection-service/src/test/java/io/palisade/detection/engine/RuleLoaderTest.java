@@ -64,6 +64,43 @@ class RuleLoaderTest {
     }
 
     @Test
+    void allMatchesHoldsWhenTheFieldHasValuesAndEveryOneMatches() throws Exception {
+        var engine = new DetectionEngine(load(RULE.formatted("""
+                { field: "requestObject.spec.containers[].image",
+                        allMatches: '^(?:registry\\.k8s\\.io/|quay\\.io/cilium/)' }""")));
+        var trusted = EventCodec.mapper().readTree("""
+                {"requestObject":{"spec":{"containers":[{"image":"registry.k8s.io/pause:3.10"},
+                                                        {"image":"quay.io/cilium/cilium:v1.16.1"}]}}}""");
+        var lookAlike = EventCodec.mapper().readTree("""
+                {"requestObject":{"spec":{"containers":[{"image":"registry.k8s.io/pause:3.10"},
+                                                        {"image":"registry.k8s.io.evil.example/pause:3.10"}]}}}""");
+        var noImages = EventCodec.mapper().readTree("""
+                {"requestObject":{"spec":{"containers":[]}}}""");
+        var mapping = EventCodec.mapper().readTree("""
+                {"requestObject":{"spec":{"containers":[{"image":{"name":"registry.k8s.io/pause"}}]}}}""");
+        assertEquals(1, engine.evaluate(trusted).size(), "every image matches");
+        assertEquals(0, engine.evaluate(lookAlike).size(), "one image does not match");
+        assertEquals(0, engine.evaluate(noImages).size(), "no value: nothing to hold for");
+        assertEquals(0, engine.evaluate(mapping).size(), "a mapping is not a value that can match");
+        var any = new DetectionEngine(load(RULE.formatted("""
+                { field: "requestObject.spec.containers[].image", matches: '^registry\\.k8s\\.io/' }""")));
+        assertEquals(1, any.evaluate(lookAlike).size(), "matches holds when any one value matches");
+    }
+
+    @Test
+    void regexOperatorsTakeOneValidPattern() {
+        var invalid = assertThrows(RuleDefinitionException.class,
+                () -> load(RULE.formatted("{ field: userAgent, allMatches: '^(kubectl' }")));
+        assertTrue(invalid.getMessage().contains("rule 'r1'") && invalid.getMessage().contains("invalid pattern")
+                && invalid.getMessage().contains("userAgent"), invalid.getMessage());
+        for (String op : List.of("matches", "allMatches")) {
+            var list = assertThrows(RuleDefinitionException.class,
+                    () -> load(RULE.formatted("{ field: userAgent, " + op + ": ['^kubectl', '^helm'] }")));
+            assertTrue(list.getMessage().contains("one regular expression"), list.getMessage());
+        }
+    }
+
+    @Test
     void theFieldCatalogueIsDocumented() {
         assertTrue(FieldCatalogue.FIELDS.values().stream().noneMatch(String::isBlank));
         assertTrue(FieldCatalogue.FIELDS.containsKey("user.username"));

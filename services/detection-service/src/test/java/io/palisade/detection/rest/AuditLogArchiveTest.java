@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.common.events.AuditEventEnvelope;
-import io.palisade.common.events.ClusterEvent;
-import io.palisade.common.events.PlanStateEvent;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.messaging.Topics;
-import io.palisade.common.security.IngestTokens;
+import io.palisade.detection.TestClusters;
+import io.palisade.detection.TestClusters.Protection;
+import io.palisade.detection.TestClusters.TestCluster;
 import io.palisade.detection.persistence.ArchivePartitions;
 import io.palisade.detection.persistence.AuditArchive;
 import io.palisade.detection.service.ArchiveMaintenance;
@@ -71,24 +71,9 @@ class AuditLogArchiveTest {
     @Inject
     MeterRegistry metrics;
 
-    record TestCluster(UUID clusterId, UUID connectorId, String token) {
-    }
-
     /** A cluster under a connector with Containers at Standard since a minute ago, keeping audit logs as given. */
     static TestCluster cluster(Integer retentionDays) {
-        UUID connectorId = UUID.randomUUID();
-        UUID clusterId = UUID.randomUUID();
-        String token = IngestTokens.generate();
-        KafkaTestClient.send(Topics.CONNECTORS, clusterId.toString(), EventCodec.encode(
-                ClusterEvent.of(clusterId, connectorId, "prod-eu", "OnPrem", IngestTokens.hash(token), Instant.now())));
-        var containers = new PlanStateEvent.PlanEntry("Containers", "Standard", Instant.now().minusSeconds(60),
-                Map.of(), retentionDays);
-        KafkaTestClient.send(Topics.PLANS, connectorId.toString(),
-                EventCodec.encode(PlanStateEvent.of(connectorId, List.of(containers), Instant.now())));
-        // 400 (the body is not an audit log) only once the token is known (else 401) and the plan applied (else 403)
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> given().auth().oauth2(token)
-                .contentType(ContentType.JSON).body("{").post(INGEST).statusCode() == 400);
-        return new TestCluster(clusterId, connectorId, token);
+        return TestClusters.register(Protection.keepingAuditLogs(retentionDays));
     }
 
     static String event(String auditId, String stage, String verb, String resource, String namespace, String user,

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import io.palisade.detection.TestClusters;
 import io.palisade.detection.TestClusters.Protection;
 import io.palisade.detection.TestClusters.TestCluster;
 import io.palisade.detection.persistence.AuditArchive;
+import io.palisade.detection.service.CorrelationMaintenance;
 import io.palisade.testsupport.KafkaTestClient;
 import io.palisade.testsupport.PalisadeInfrastructure;
 import io.palisade.testsupport.Tokens;
@@ -42,6 +44,12 @@ class IngestFlowTest {
 
     @Inject
     AuditArchive archive;
+
+    @Inject
+    CorrelationMaintenance correlationMaintenance;
+
+    @Inject
+    EntityManager em;
 
     static TestCluster cluster(boolean containersEnabled) {
         return TestClusters.register(containersEnabled ? Protection.standard() : Protection.none());
@@ -129,6 +137,19 @@ class IngestFlowTest {
         assertEquals(first.toString(), Instant.parse(alert.path("startTimeUtc").asText()).toString());
         assertEquals(second.toString(), Instant.parse(alert.path("endTimeUtc").asText()).toString());
         assertEquals(3, TestClusters.alertsOf(c.clusterId()).size(), "backdoor, another-binding and the sentinel");
+
+        // once its window is long closed, the correlation state is forgotten
+        assertEquals(3, correlationRows(c.clusterId()));
+        correlationMaintenance.purge(second.plus(Duration.ofHours(1)));
+        assertEquals(3, correlationRows(c.clusterId()), "kept for two windows, at least a day");
+        correlationMaintenance.purge(Instant.now().plus(Duration.ofDays(2)));
+        assertEquals(0, correlationRows(c.clusterId()));
+    }
+
+    long correlationRows(UUID clusterId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
+                .createNativeQuery("SELECT count(*) FROM alert_correlation WHERE cluster_id = ?1")
+                .setParameter(1, clusterId).getSingleResult()).longValue());
     }
 
     @Test
