@@ -36,6 +36,8 @@ class WalkingSkeletonTest {
     static String clusterId;
     static String ingestToken;
     static String attackAuditId = UUID.randomUUID().toString();
+    /** When the attack happened: fixed once the plan is on, so that a retried batch is the very same batch. */
+    static Instant attackTime;
     static String alertId;
 
     @BeforeAll
@@ -61,6 +63,7 @@ class WalkingSkeletonTest {
         // detection-service has the cluster and the plan once the cluster's ingest is accepted
         Awaitility.await().atMost(WITHIN_SECONDS).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 ingest(ingestToken, eventList()).then().statusCode(200));
+        attackTime = Instant.now();
     }
 
     static String event(String auditId, String verb, String resource, String namespace, String requestObject) {
@@ -73,7 +76,11 @@ class WalkingSkeletonTest {
                 + namespace + "\",") + "\"name\":\"backdoor\",\"apiGroup\":\"rbac.authorization.k8s.io\",\"apiVersion\":\"v1\"},"
                 + "\"responseStatus\":{\"metadata\":{},\"code\":201},"
                 + (requestObject == null ? "" : "\"requestObject\":" + requestObject + ",")
-                + "\"requestReceivedTimestamp\":\"" + Instant.now() + "\",\"stageTimestamp\":\"" + Instant.now() + "\"}";
+                + "\"requestReceivedTimestamp\":\"" + at() + "\",\"stageTimestamp\":\"" + at() + "\"}";
+    }
+
+    static Instant at() {
+        return attackTime == null ? Instant.now() : attackTime;
     }
 
     static String clusterAdminBinding(String auditId) {

@@ -33,20 +33,24 @@ public class AlertService {
 
     /**
      * Stores a new alert as Active. An alert seen before is a correlation update (more events of the same rule on the
-     * same entity) or a redelivery: its time range widens and its count and evidence follow the newest state; the
-     * status a user gave it is never overwritten.
+     * same entity) or a redelivery: its time range widens and its count and evidence follow the newest state (the
+     * higher count, or at an equal count the later end); the status a user gave it is never overwritten.
      */
     @Transactional
     public void receive(AlertEvent event) {
         Alert alert = Alert.findById(event.systemAlertId());
         if (alert != null) {
-            if (event.endTimeUtc() != null && event.endTimeUtc().isAfter(alert.endTimeUtc)) {
+            int newCount = count(event.extendedProperties());
+            int oldCount = count(alert.extendedProperties);
+            boolean later = event.endTimeUtc() != null && event.endTimeUtc().isAfter(alert.endTimeUtc);
+            boolean newer = newCount > oldCount || (newCount == oldCount && later);
+            if (later) {
                 alert.endTimeUtc = event.endTimeUtc();
             }
             if (event.startTimeUtc() != null && event.startTimeUtc().isBefore(alert.startTimeUtc)) {
                 alert.startTimeUtc = event.startTimeUtc();
             }
-            if (count(event.extendedProperties()) > count(alert.extendedProperties)) {
+            if (newer) {
                 alert.extendedProperties = event.extendedProperties();
                 alert.supportingEvidence = event.supportingEvidence() == null ? alert.supportingEvidence
                         : EventCodec.mapper().convertValue(event.supportingEvidence(), MAP);

@@ -83,9 +83,14 @@ public class TopicBootstrap {
     private NewTopic newTopic(Topics.TopicSpec spec) {
         NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()),
                 Optional.of(config.replicationFactor()));
+        Map<String, String> configs = new java.util.HashMap<>();
         if (spec.compacted()) {
-            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }
+        if (spec.maxMessageBytes() > 0) {
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes()));
+        }
+        topic.configs(configs);
         return topic;
     }
 }

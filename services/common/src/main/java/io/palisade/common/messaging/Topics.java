@@ -21,15 +21,24 @@ public final class Topics {
      * platform's Kafka; detection-service can instead read them from the Event Hub itself (Kafka protocol).
      */
     public static final String AKS_AUDIT = "palisade.aks-audit";
-    public static final String AKS_AUDIT_DLQ = "palisade.aks-audit.dlq";
 
-    /** A topic and how it is laid out; compacted topics keep the latest state per key. */
-    public record TopicSpec(String name, int partitions, boolean compacted) {
+    /**
+     * A topic and how it is laid out; compacted topics keep the latest state per key. {@code maxMessageBytes} above
+     * Kafka's 1 MB default where one record may be larger: an audit event carries the request and response objects
+     * (the API server accepts objects of up to 3 MiB), and a dead letter carries the record it rejects.
+     */
+    public record TopicSpec(String name, int partitions, boolean compacted, int maxMessageBytes) {
+        public TopicSpec(String name, int partitions, boolean compacted) {
+            this(name, partitions, compacted, 0);
+        }
     }
 
+    /** Largest audit or sensor event record (8 MiB). */
+    public static final int MAX_EVENT_RECORD_BYTES = 8 * 1024 * 1024;
+
     public static final List<TopicSpec> ALL = List.of(
-            new TopicSpec(AUDIT_EVENTS, 6, false),
-            new TopicSpec(AUDIT_EVENTS_DLQ, 1, false),
+            new TopicSpec(AUDIT_EVENTS, 6, false, MAX_EVENT_RECORD_BYTES),
+            new TopicSpec(AUDIT_EVENTS_DLQ, 1, false, MAX_EVENT_RECORD_BYTES),
             new TopicSpec(ALERTS, 3, false),
             new TopicSpec(ALERTS_DLQ, 1, false),
             new TopicSpec(CONNECTORS, 1, true),
@@ -38,8 +47,7 @@ public final class Topics {
             new TopicSpec(PLANS_DLQ, 1, false),
             new TopicSpec(CLUSTER_ACTIVITY, 1, true),
             new TopicSpec(CLUSTER_ACTIVITY_DLQ, 1, false),
-            new TopicSpec(AKS_AUDIT, 3, false),
-            new TopicSpec(AKS_AUDIT_DLQ, 1, false));
+            new TopicSpec(AKS_AUDIT, 3, false, MAX_EVENT_RECORD_BYTES));
 
     private Topics() {
     }

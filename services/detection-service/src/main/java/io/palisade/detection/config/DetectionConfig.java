@@ -48,6 +48,10 @@ public final class DetectionConfig {
          */
         java.util.Map<String, String> ipListFiles();
 
+        /** How often correlation state of long-closed windows is forgotten ({@code off}: never). */
+        @WithDefault("1h")
+        String correlationPurgeInterval();
+
         /** How often each replica checks for rule, setting and IP-list changes made through another replica. */
         @WithDefault("5s")
         java.time.Duration refreshInterval();

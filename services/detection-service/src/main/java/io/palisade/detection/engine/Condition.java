@@ -2,7 +2,6 @@ package io.palisade.detection.engine;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -52,19 +51,22 @@ public sealed interface Condition {
     /**
      * True when any value of the field satisfies the operator; for {@code allIn}, {@code allStartWith} and
      * {@code allMatches}, when the field has values and every one does (a mapping or list among them fails).
-     * {@code contains} and {@code matches} on a mapping or list test its JSON text.
+     * {@code contains} and {@code matches} on a mapping or list test its JSON text. {@code matches} and
+     * {@code allMatches} search {@code regex} with a bound on its work ({@link BoundedRegex}): a search that gives up
+     * counts as no match for that value. {@code regex} is null for the other operators.
      */
-    record Match(FieldCatalogue.FieldPath field, Operator operator, Set<String> operands, Pattern pattern)
+    record Match(FieldCatalogue.FieldPath field, Operator operator, Set<String> operands, BoundedRegex regex)
             implements Condition {
         @Override
         public boolean test(JsonNode event) {
             List<JsonNode> values = field.values(event);
+            BoundedRegex.Budget budget = operator.regex() && !values.isEmpty() ? BoundedRegex.budget() : null;
             if (operator.everyValue()) {
                 if (values.isEmpty()) {
                     return false;
                 }
                 for (JsonNode value : values) {
-                    if (!value.isValueNode() || !operator.test(value.asText(), operands, pattern)) {
+                    if (!value.isValueNode() || !test(value.asText(), budget)) {
                         return false;
                     }
                 }
@@ -72,15 +74,22 @@ public sealed interface Condition {
             }
             for (JsonNode value : values) {
                 if (value.isValueNode()) {
-                    if (operator.test(value.asText(), operands, pattern)) {
+                    if (test(value.asText(), budget)) {
                         return true;
                     }
                 } else if ((operator == Operator.contains || operator == Operator.matches)
-                        && operator.test(value.toString(), operands, pattern)) {
+                        && test(value.toString(), budget)) {
                     return true;
                 }
             }
             return false;
+        }
+
+        private boolean test(String value, BoundedRegex.Budget budget) {
+            if (operator.regex()) {
+                return regex.search(value, budget) == BoundedRegex.Outcome.FOUND;
+            }
+            return operator.test(value, operands);
         }
     }
 
@@ -109,12 +118,13 @@ public sealed interface Condition {
             return this == matches || this == allMatches;
         }
 
-        boolean test(String value, Set<String> operands, Pattern pattern) {
+        /** The test of a value by the operators other than the regex ones. */
+        boolean test(String value, Set<String> operands) {
             return switch (this) {
                 case equals, in, allIn -> operands.contains(value);
                 case startsWith, allStartWith -> operands.stream().anyMatch(value::startsWith);
                 case contains -> operands.stream().anyMatch(value::contains);
-                case matches, allMatches -> pattern.matcher(value).find();
+                case matches, allMatches -> throw new IllegalStateException(this + " searches a BoundedRegex");
             };
         }
     }

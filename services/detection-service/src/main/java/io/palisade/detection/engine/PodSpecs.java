@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Finds the pod spec in what a request sends: a Pod's {@code spec}, a workload's {@code spec.template.spec}
  * (Deployment, DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job) or a CronJob's
  * {@code spec.jobTemplate.spec.template.spec}. A privileged container in a Deployment is thus seen when the
- * Deployment is created, not only when its pods are.
+ * Deployment is created, updated or patched, not only when its pods are.
  */
 final class PodSpecs {
     private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
@@ -17,9 +17,23 @@ final class PodSpecs {
     private PodSpecs() {
     }
 
+    /**
+     * The object a request results in: what was sent for a create or update; for a patch, the object as returned
+     * (RequestResponse level; a JSON or merge patch sends only the change), else the patch if it is itself an object.
+     */
+    static JsonNode object(JsonNode event) {
+        JsonNode request = event.get("requestObject");
+        JsonNode response = event.get("responseObject");
+        if ("patch".equals(event.path("verb").asText()) && response != null && response.isObject()
+                && response.has("spec")) {
+            return response;
+        }
+        return request != null && request.isObject() ? request : null;
+    }
+
     static List<JsonNode> of(JsonNode event) {
-        JsonNode object = event.get("requestObject");
-        if (object == null || !object.isObject()) {
+        JsonNode object = object(event);
+        if (object == null) {
             return List.of();
         }
         JsonNode spec = object.path("spec");
@@ -66,7 +80,9 @@ final class PodSpecs {
      * a Deployment, its ReplicaSet and its pods all name the Deployment.
      */
     static String workload(JsonNode event) {
-        JsonNode metadata = event.path("requestObject").path("metadata");
+        JsonNode object = object(event);
+        JsonNode metadata = object == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                : object.path("metadata");
         String name = metadata.path("ownerReferences").path(0).path("name").asText(null);
         if (name == null) {
             name = event.path("objectRef").path("name").asText(null);

@@ -111,6 +111,47 @@ public final class AuditEvents {
         }
     }
 
+    /** Audit ids longer than this are stored and compared by their digest. */
+    public static final int MAX_STORED_AUDIT_ID = 128;
+
+    /**
+     * The audit id as Palisade keys it: the id itself, or {@code sha256:<hex>} of an id longer than 128 characters.
+     * The API server takes a client's {@code Audit-ID} header as it is, so an id can be arbitrarily long; keying by
+     * digest keeps such an event archived and detected instead of failing on a column or index size.
+     */
+    public static String auditKey(String auditId) {
+        if (auditId.length() <= MAX_STORED_AUDIT_ID) {
+            return auditId;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(auditId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String auditKey(JsonNode event) {
+        return auditKey(event.path("auditID").asText());
+    }
+
+    /**
+     * When the request was received (the same for every stage of it), else the stage time: correlation windows are
+     * taken from it, so the stages of one request, however far apart, fall into one window.
+     */
+    public static Instant requestTime(JsonNode event) {
+        JsonNode value = event.get("requestReceivedTimestamp");
+        if (value != null && value.isTextual()) {
+            try {
+                return OffsetDateTime.parse(value.asText()).toInstant();
+            } catch (DateTimeParseException e) {
+                // fall back to the stage time
+            }
+        }
+        return eventTime(event);
+    }
+
     /** When the activity happened: the stage timestamp, else when the request was received. */
     public static Instant eventTime(JsonNode event) {
         Instant time = eventTimeOrNull(event);

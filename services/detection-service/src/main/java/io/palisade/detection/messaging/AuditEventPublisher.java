@@ -28,7 +28,10 @@ public class AuditEventPublisher {
         this.emitter = emitter;
     }
 
-    /** Returns once every event is acknowledged; otherwise 503 (the sender retries, nothing is half-accepted). */
+    /**
+     * Returns once every event is acknowledged; otherwise 503: the sender retries the request, and events of it that
+     * did reach Kafka become duplicates the consumers count once (archive and correlation are idempotent).
+     */
     public void publishAll(UUID clusterId, List<? extends VersionedEvent> envelopes) {
         List<Uni<Void>> sends = new ArrayList<>(envelopes.size());
         for (VersionedEvent envelope : envelopes) {
@@ -41,7 +44,7 @@ public class AuditEventPublisher {
         } catch (RuntimeException e) {
             throw new ProblemException(503, "Service Unavailable",
                     "Events could not be stored (Kafka did not acknowledge them: " + e.getMessage()
-                            + "); nothing from this request was accepted, retry later");
+                            + "); the request was not accepted, retry it (events already stored are counted once)");
         }
     }
 }

@@ -45,16 +45,20 @@ public class AlertCorrelations {
         return Instant.ofEpochMilli(Math.floorDiv(eventTime.toEpochMilli(), size) * size);
     }
 
-    /** Counts the event into its alert (once) and returns the alert's state after it. */
-    public Correlation record(UUID clusterId, String ruleKey, String entityKey, Instant eventTime, String eventId,
-            JsonNode event, Duration window) {
-        String alertId = alertId(clusterId, ruleKey, entityKey, windowStart(eventTime, window));
+    /**
+     * Counts the event into its alert (once) and returns the alert's state after it. The window is taken from
+     * {@code windowTime} (when the request was received, the same for all its stages); the alert's time range from
+     * {@code eventTime}.
+     */
+    public Correlation record(UUID clusterId, String ruleKey, String entityKey, Instant windowTime, Instant eventTime,
+            String eventId, JsonNode event, Duration window) {
+        String alertId = alertId(clusterId, ruleKey, entityKey, windowStart(windowTime, window));
         Timestamp time = Timestamp.from(eventTime);
         em.createNativeQuery("""
                 INSERT INTO alert_correlation (alert_id, cluster_id, rule_key, entity_key, first_event_time,
                     last_event_time, event_count, evidence)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, 0, '[]'::jsonb)
-                ON CONFLICT (alert_id) DO NOTHING""")
+                ON CONFLICT (alert_id) DO UPDATE SET updated_at = now()""")
                 .setParameter(1, alertId).setParameter(2, clusterId).setParameter(3, ruleKey)
                 .setParameter(4, entityKey).setParameter(5, time)
                 .executeUpdate();
@@ -71,7 +75,7 @@ public class AlertCorrelations {
                             || jsonb_build_array(CAST(?3 AS jsonb)),
                         updated_at = now()
                     WHERE alert_id = ?1""")
-                    .setParameter(1, alertId).setParameter(2, time).setParameter(3, EventCodec.encode(event))
+                    .setParameter(1, alertId).setParameter(2, time).setParameter(3, EventCodec.encode(StoredJson.evidence(event)))
                     .setParameter(4, MAX_EVIDENCE)
                     .executeUpdate();
         }
@@ -82,6 +86,9 @@ public class AlertCorrelations {
         return new Correlation(alertId, ((Number) row[0]).intValue(), Baselines.instant(row[1]), Baselines.instant(row[2]),
                 tree((String) row[3]));
     }
+
+    // The upsert above locks the alert's row (also when it exists), so a concurrent purge cannot remove it between
+    // that statement and the counting of the event.
 
     /** Forgets correlation state of alerts not updated since {@code before} (their windows are long closed). */
     public int purgeBefore(Instant before) {

@@ -23,7 +23,8 @@ public class AuditArchive {
     }
 
     public void store(AuditEventEnvelope envelope) {
-        var event = envelope.event();
+        // NUL is replaced (PostgreSQL cannot store it); the columns are cut to their size, the event is whole.
+        var event = StoredJson.withoutNul(envelope.event());
         var ref = event.path("objectRef");
         em.createNativeQuery("""
                 INSERT INTO audit_event_archive (cluster_id, audit_id, stage, connector_id, verb, resource, namespace,
@@ -31,18 +32,22 @@ public class AuditArchive {
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS jsonb))
                 ON CONFLICT (cluster_id, audit_id, stage, event_time) DO NOTHING""")
                 .setParameter(1, envelope.clusterId())
-                .setParameter(2, event.path("auditID").asText())
-                .setParameter(3, event.path("stage").asText())
+                .setParameter(2, AuditEvents.auditKey(event))
+                .setParameter(3, cut(event.path("stage").asText(), 32))
                 .setParameter(4, envelope.connectorId())
-                .setParameter(5, event.path("verb").asText())
-                .setParameter(6, ref.path("resource").asText(null))
-                .setParameter(7, ref.path("namespace").asText(null))
-                .setParameter(8, ref.path("name").asText(null))
-                .setParameter(9, event.path("user").path("username").asText(null))
+                .setParameter(5, cut(event.path("verb").asText(), 32))
+                .setParameter(6, cut(ref.path("resource").asText(null), 128))
+                .setParameter(7, cut(ref.path("namespace").asText(null), 253))
+                .setParameter(8, cut(ref.path("name").asText(null), 253))
+                .setParameter(9, cut(event.path("user").path("username").asText(null), 512))
                 .setParameter(10, AuditEvents.eventTime(event))
                 .setParameter(11, envelope.receivedAt())
                 .setParameter(12, EventCodec.encode(event))
                 .executeUpdate();
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
     public long count(UUID clusterId) {

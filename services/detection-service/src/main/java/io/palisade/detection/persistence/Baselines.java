@@ -36,15 +36,9 @@ public class Baselines {
         String subject = subjects.get(0).asText();
         String operation = BaselineDecision.operationKey(baseline, event);
         Instant time = AuditEvents.eventTime(event);
-        String auditId = event.path("auditID").asText();
+        String auditId = AuditEvents.auditKey(event);
 
-        Object firstSeen = em.createNativeQuery("""
-                INSERT INTO baseline_subject (cluster_id, rule_id, subject, first_seen) VALUES (?1, ?2, ?3, ?4)
-                ON CONFLICT (cluster_id, rule_id, subject)
-                DO UPDATE SET first_seen = LEAST(baseline_subject.first_seen, EXCLUDED.first_seen)
-                RETURNING first_seen""")
-                .setParameter(1, clusterId).setParameter(2, rule.id()).setParameter(3, subject)
-                .setParameter(4, Timestamp.from(time)).getSingleResult();
+        Instant firstSeen = subjectFirstSeen(clusterId, rule.id(), subject, time);
         @SuppressWarnings("unchecked")
         List<Object[]> known = em.createNativeQuery("""
                 SELECT first_seen, first_audit_id, was_rare FROM baseline_operation
@@ -54,7 +48,7 @@ public class Baselines {
         BaselineDecision.KnownOperation knownOperation = known.isEmpty() ? null
                 : new BaselineDecision.KnownOperation(instant(known.get(0)[0]), (String) known.get(0)[1],
                         (Boolean) known.get(0)[2]);
-        BaselineDecision.Outcome outcome = BaselineDecision.decide(instant(firstSeen), knownOperation, time, auditId,
+        BaselineDecision.Outcome outcome = BaselineDecision.decide(firstSeen, knownOperation, time, auditId,
                 baseline.learningPeriod());
         if (outcome.remember() != null) {
             em.createNativeQuery("""
@@ -66,6 +60,27 @@ public class Baselines {
                     .executeUpdate();
         }
         return outcome.rare();
+    }
+
+    /**
+     * When the subject was first seen, counting this event. Written only when the subject is new or the event is
+     * older than what was known (a read otherwise): every matching event passes here.
+     */
+    private Instant subjectFirstSeen(UUID clusterId, String ruleId, String subject, Instant time) {
+        @SuppressWarnings("unchecked")
+        List<Object> known = em.createNativeQuery("""
+                SELECT first_seen FROM baseline_subject WHERE cluster_id = ?1 AND rule_id = ?2 AND subject = ?3""")
+                .setParameter(1, clusterId).setParameter(2, ruleId).setParameter(3, subject).getResultList();
+        if (!known.isEmpty() && !time.isBefore(instant(known.get(0)))) {
+            return instant(known.get(0));
+        }
+        return instant(em.createNativeQuery("""
+                INSERT INTO baseline_subject (cluster_id, rule_id, subject, first_seen) VALUES (?1, ?2, ?3, ?4)
+                ON CONFLICT (cluster_id, rule_id, subject)
+                DO UPDATE SET first_seen = LEAST(baseline_subject.first_seen, EXCLUDED.first_seen)
+                RETURNING first_seen""")
+                .setParameter(1, clusterId).setParameter(2, ruleId).setParameter(3, subject)
+                .setParameter(4, Timestamp.from(time)).getSingleResult());
     }
 
     static Instant instant(Object value) {

@@ -25,6 +25,6 @@ public class ConnectorRegistration extends PanacheEntityBase {
     public String hierarchyIdentifier;
 
     public static List<ConnectorRegistration> byIdentifier(String environment, String identifier) {
-        return list("environment = ?1 and lower(hierarchyIdentifier) = ?2", environment, identifier.toLowerCase());
+        return list("environment = ?1 and lower(hierarchyIdentifier) = ?2", environment, identifier.toLowerCase(java.util.Locale.ROOT));
     }
 }

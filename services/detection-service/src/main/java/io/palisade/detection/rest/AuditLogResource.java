@@ -107,10 +107,17 @@ public class AuditLogResource {
         }
     }
 
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private static Instant instant(String parameter, String value) {
         try {
             // an offset's '+' sent unencoded arrives as a space
-            return OffsetDateTime.parse(value.trim().replace(' ', '+')).toInstant();
+            Instant instant = OffsetDateTime.parse(value.trim().replace(' ', '+')).toInstant();
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw ProblemException.badRequest(parameter, "must lie between 1970 and 9999: '" + value + "'");
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest(parameter,
                     "is not an ISO-8601 time with a zone, such as 2025-06-01T00:00:00Z: '" + value + "'");

@@ -46,7 +46,7 @@ public class IngestResource {
     @Path("k8s-audit")
     public IngestService.Accepted auditWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             InputStream body) {
-        return ingest.ingestAudit(authorization, read(body));
+        return ingest.ingestAudit(authorization, () -> read(body));
     }
 
     /**
@@ -59,14 +59,16 @@ public class IngestResource {
     public Response eksFirehose(@HeaderParam("X-Amz-Firehose-Access-Key") String accessKey,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("X-Amz-Firehose-Request-Id") String requestIdHeader, InputStream body) {
-        byte[] bytes = null;
+        byte[][] bytes = new byte[1][];
         try {
-            bytes = read(body);
-            FirehoseDelivery.Delivery delivery = ingest.ingestFirehose(accessKey, authorization, bytes);
+            FirehoseDelivery.Delivery delivery = ingest.ingestFirehose(accessKey, authorization, () -> {
+                bytes[0] = read(body);
+                return bytes[0];
+            });
             return Response.ok(FirehoseDelivery.answer(delivery.requestId(), System.currentTimeMillis()),
                     MediaType.APPLICATION_JSON).build();
         } catch (ProblemException e) {
-            String requestId = bytes == null ? null : FirehoseDelivery.requestIdOrNull(bytes);
+            String requestId = bytes[0] == null ? null : FirehoseDelivery.requestIdOrNull(bytes[0]);
             if (requestId == null) {
                 requestId = requestIdHeader;
             }
@@ -85,7 +87,7 @@ public class IngestResource {
     @Path("aks")
     public IngestService.Accepted aks(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             InputStream body) {
-        return ingest.ingestAks(authorization, read(body));
+        return ingest.ingestAks(authorization, () -> read(body));
     }
 
     /** Falco events of the node sensor: Falco's http_output JSON or Falcosidekick's webhook. */
@@ -93,7 +95,7 @@ public class IngestResource {
     @Path("falco")
     public IngestService.Accepted falco(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             InputStream body) {
-        return ingest.ingestFalco(authorization, read(body));
+        return ingest.ingestFalco(authorization, () -> read(body));
     }
 
     /** Reads the body up to the configured limit; a larger body is refused (413) without being read further. */

@@ -104,7 +104,7 @@ public class RuleResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.SECURITY_ADMIN)
     public Response create(JsonNode definition) {
-        RuleView created = RuleView.of(rules.create(definition, user()));
+        RuleView created = view(rules.create(definition, user()), definition.path("id").asText());
         return Response.created(URI.create("/api/rules/" + created.id())).entity(created).build();
     }
 
@@ -113,7 +113,7 @@ public class RuleResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.SECURITY_ADMIN)
     public RuleView update(@PathParam("id") String id, JsonNode definition) {
-        return RuleView.of(rules.update(id, definition, user()));
+        return view(rules.update(id, definition, user()), id);
     }
 
     @DELETE
@@ -129,7 +129,7 @@ public class RuleResource {
     @RolesAllowed(Roles.SECURITY_ADMIN)
     public RuleView disable(@PathParam("id") String id) {
         existing(id);
-        return RuleView.of(rules.setEnabled(id, false, user()));
+        return view(rules.setEnabled(id, false, user()), id);
     }
 
     @POST
@@ -137,7 +137,15 @@ public class RuleResource {
     @RolesAllowed(Roles.SECURITY_ADMIN)
     public RuleView enable(@PathParam("id") String id) {
         existing(id);
-        return RuleView.of(rules.setEnabled(id, true, user()));
+        return view(rules.setEnabled(id, true, user()), id);
+    }
+
+    /** The rule as it is in force after a change; gone (deleted meanwhile) is a 404. */
+    private static RuleView view(RuleCatalogue.CatalogueRule rule, String id) {
+        if (rule == null) {
+            throw ProblemException.notFound("Rule", id);
+        }
+        return RuleView.of(rule);
     }
 
     private RuleCatalogue.CatalogueRule existing(String id) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.palisade.common.events.AlertEvent;
 import io.palisade.detection.engine.DetectionRule;
+import io.palisade.detection.ingest.AuditEvents;
 import io.palisade.detection.persistence.AlertCorrelations.Correlation;
 import io.palisade.detection.sensor.NodeAlertMapping.NodeAlert;
 
@@ -38,29 +39,29 @@ public final class AlertFactory {
         rule.properties().forEach((name, field) -> {
             List<String> values = field.values(event).stream().map(JsonNode::asText).toList();
             if (!values.isEmpty()) {
-                properties.put(name, String.join(", ", values));
+                properties.put(name, clean(String.join(", ", values)));
             }
         });
-        properties.put("auditId", event.path("auditID").asText());
+        properties.put("auditId", AuditEvents.auditKey(event));
         properties.put("ruleId", rule.id());
 
         List<Map<String, Object>> entities = clusterEntity(scope);
         String user = event.path("user").path("username").asText(null);
         if (user != null) {
-            entities.add(Map.of("type", "account", "name", user));
+            entities.add(Map.of("type", "account", "name", clean(user)));
         }
         JsonNode ref = event.path("objectRef");
         if (ref.hasNonNull("resource")) {
             Map<String, Object> object = new LinkedHashMap<>();
             object.put("type", "K8s-" + ref.get("resource").asText());
-            object.put("name", ref.path("name").asText(""));
+            object.put("name", clean(ref.path("name").asText("")));
             if (ref.hasNonNull("namespace")) {
-                object.put("namespace", ref.get("namespace").asText());
+                object.put("namespace", clean(ref.get("namespace").asText()));
             }
             entities.add(object);
         }
         for (JsonNode ip : event.path("sourceIPs")) {
-            entities.add(Map.of("type", "ip", "address", ip.asText()));
+            entities.add(Map.of("type", "ip", "address", clean(ip.asText())));
         }
         return alert(rule.alertType(), rule.displayName(), rule.description(), rule.severity().name(), rule.intent(),
                 rule.techniques(), rule.remediationSteps(), entities, properties, "auditEvents", scope, correlation,
@@ -74,34 +75,39 @@ public final class AlertFactory {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("falcoRule", mapped.falcoRule());
         properties.put("priority", event.path("priority").asText());
-        properties.put("output", event.path("output").asText());
+        properties.put("output", clean(event.path("output").asText()));
         for (String field : List.of("k8s.ns.name", "k8s.pod.name", "container.id", "container.image.repository",
                 "proc.cmdline", "proc.name", "user.name", "fd.name")) {
             if (fields.hasNonNull(field)) {
-                properties.put(field, fields.get(field).asText());
+                properties.put(field, clean(fields.get(field).asText()));
             }
         }
         List<Map<String, Object>> entities = clusterEntity(scope);
         if (event.hasNonNull("hostname")) {
-            entities.add(Map.of("type", "host", "hostName", event.get("hostname").asText()));
+            entities.add(Map.of("type", "host", "hostName", clean(event.get("hostname").asText())));
         }
         if (fields.hasNonNull("k8s.pod.name")) {
-            entities.add(Map.of("type", "K8s-pod", "name", fields.get("k8s.pod.name").asText(), "namespace",
-                    fields.path("k8s.ns.name").asText("")));
+            entities.add(Map.of("type", "K8s-pod", "name", clean(fields.get("k8s.pod.name").asText()), "namespace",
+                    clean(fields.path("k8s.ns.name").asText(""))));
         }
         if (fields.hasNonNull("container.id")) {
-            entities.add(Map.of("type", "container", "containerId", fields.get("container.id").asText(), "image",
-                    fields.path("container.image.repository").asText("")));
+            entities.add(Map.of("type", "container", "containerId", clean(fields.get("container.id").asText()), "image",
+                    clean(fields.path("container.image.repository").asText(""))));
         }
         if (fields.hasNonNull("proc.cmdline")) {
-            entities.add(Map.of("type", "process", "commandLine", fields.get("proc.cmdline").asText()));
+            entities.add(Map.of("type", "process", "commandLine", clean(fields.get("proc.cmdline").asText())));
         }
         if (fields.hasNonNull("user.name")) {
-            entities.add(Map.of("type", "account", "name", fields.get("user.name").asText()));
+            entities.add(Map.of("type", "account", "name", clean(fields.get("user.name").asText())));
         }
         return alert(mapped.alertType(), mapped.displayName(), mapped.description(), mapped.severity(),
                 mapped.intent(), mapped.techniques(), mapped.remediationSteps(), entities, properties, "sensorEvents",
                 scope, correlation, "falco:" + mapped.falcoRule(), now);
+    }
+
+    /** Text as alert-service can store it (PostgreSQL holds no NUL). */
+    private static String clean(String text) {
+        return text.replace('\u0000', '\uFFFD');
     }
 
     private static List<Map<String, Object>> clusterEntity(Scope scope) {
@@ -124,7 +130,7 @@ public final class AlertFactory {
                 correlation.alertId(),
                 alertType,
                 displayName,
-                description,
+                clean(description),
                 severity,
                 String.join(", ", intent),
                 techniques,

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.problem.ProblemException;
+import io.palisade.detection.ingest.AuditEvents;
 import io.palisade.detection.persistence.ArchivedAuditEvent;
 import io.quarkus.panache.common.Sort;
 
@@ -63,7 +64,7 @@ public class AuditLogService {
      */
     public List<ArchivedAuditEvent> request(UUID clusterId, String auditId) {
         List<ArchivedAuditEvent> stages = ArchivedAuditEvent.list("clusterId = ?1 and auditId = ?2",
-                Sort.ascending("eventTime", "stage"), clusterId, auditId);
+                Sort.ascending("eventTime", "stage"), clusterId, AuditEvents.auditKey(auditId));
         if (stages.isEmpty()) {
             throw ProblemException.notFound("Audit event", clusterId + "/" + auditId);
         }

@@ -28,7 +28,7 @@ public class CorrelationMaintenance {
         this.config = config;
     }
 
-    @Scheduled(every = "${palisade.archive.purge-interval}", delayed = "2m",
+    @Scheduled(every = "${palisade.detection.correlation-purge-interval}", delayed = "2m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledPurge() {
         purge(Instant.now());

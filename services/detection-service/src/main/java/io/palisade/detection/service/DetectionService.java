@@ -16,11 +16,13 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.common.events.SensorEventEnvelope;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.detection.config.DetectionConfig;
+import io.palisade.detection.engine.BoundedRegex;
 import io.palisade.detection.engine.DetectionRule;
 import io.palisade.detection.ingest.AuditEvents;
 import io.palisade.detection.ingest.FalcoEvents;
@@ -56,6 +58,10 @@ public class DetectionService {
         this.baselines = baselines;
         this.config = config;
         this.metrics = metrics;
+        FunctionCounter.builder("palisade.detection.regex.aborted", BoundedRegex.class,
+                c -> BoundedRegex.abortedMatches())
+                .description("Rule pattern searches stopped by the backtracking budget (counted as no match)")
+                .register(metrics);
     }
 
     @Transactional
@@ -73,10 +79,11 @@ public class DetectionService {
             return;
         }
         Instant now = Instant.now();
-        String auditId = event.path("auditID").asText();
+        String auditKey = AuditEvents.auditKey(event);
+        Instant requested = AuditEvents.requestTime(event);
         for (DetectionRule rule : fired) {
-            var correlation = correlations.record(envelope.clusterId(), rule.id(), rule.entityKey(event), activity,
-                    auditId, event, config.correlationWindow());
+            var correlation = correlations.record(envelope.clusterId(), rule.id(), rule.entityKey(event), requested,
+                    activity, auditKey, event, config.correlationWindow());
             alerts.publish(AlertFactory.controlPlaneAlert(rule, event, scope.get(), correlation, now));
             metrics.counter("palisade.detection.alerts", "alertType", rule.alertType()).increment();
         }
@@ -100,7 +107,7 @@ public class DetectionService {
                 + fields.path("k8s.pod.name").asText("") + "|" + fields.path("container.id").asText("");
         NodeAlertMapping.NodeAlert alert = mapped.get();
         var correlation = correlations.record(envelope.clusterId(), "falco:" + alert.alertType(), entity, activity,
-                sensorEventId(event), event, config.correlationWindow());
+                activity, sensorEventId(event), event, config.correlationWindow());
         alerts.publish(AlertFactory.nodeAlert(alert, event, scope.get(), correlation, Instant.now()));
         metrics.counter("palisade.detection.alerts", "alertType", alert.alertType()).increment();
     }

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,7 +31,8 @@ import io.palisade.detection.persistence.ScopeProtection;
 
 /**
  * Accepts what clusters send, in every delivery format: authenticates the cluster's ingest token, checks that a plan
- * protects its connector (and, for audit logs, that audit-log collection is on), parses the batch whole, and answers
+ * protects its connector (and, for audit logs, that audit-log collection is on) before it reads the body, parses the
+ * batch whole, and answers
  * only once every event is acknowledged by Kafka. Nothing is accepted half: a malformed batch is refused whole.
  */
 @ApplicationScoped
@@ -54,33 +57,35 @@ public class IngestService {
     }
 
     /** The API server's audit webhook: EventList (v1, v1beta1), Event, JSON array or JSON Lines. */
-    public Accepted ingestAudit(String authorization, byte[] body) {
+    public Accepted ingestAudit(String authorization, Supplier<byte[]> body) {
         ClusterRegistration cluster = collectingCluster(bearer(authorization));
-        AuditEvents.Batch batch = AuditEvents.parse(body);
+        AuditEvents.Batch batch = AuditEvents.parse(body.get());
         return acceptAudit(cluster, batch.events(), batch.format(), 0);
     }
 
     /** Amazon Data Firehose HTTP-endpoint delivery of EKS audit logs (CloudWatch Logs subscription records). */
-    public FirehoseDelivery.Delivery ingestFirehose(String accessKey, String authorization, byte[] body) {
+    public FirehoseDelivery.Delivery ingestFirehose(String accessKey, String authorization, Supplier<byte[]> body) {
         String token = accessKey != null && !accessKey.isBlank() ? accessKey.trim() : bearer(authorization);
         ClusterRegistration cluster = collectingCluster(token);
-        FirehoseDelivery.Delivery delivery = FirehoseDelivery.parse(body, config.maxDecompressedBytes());
-        acceptAudit(cluster, delivery.events(), "EksFirehose", delivery.skipped());
+        FirehoseDelivery.Delivery delivery = FirehoseDelivery.parse(body.get(), config.maxDecompressedBytes());
+        // No event cap here: Firehose sizes its deliveries by compressed bytes (bounded by the decompression limit),
+        // and a refused delivery would only be retried whole and end in Firehose's S3 backup.
+        publish(cluster, delivery.events(), "EksFirehose", delivery.skipped());
         return delivery;
     }
 
     /** AKS diagnostic-log records ({@code kube-audit}, {@code kube-audit-admin}) posted over HTTP. */
-    public Accepted ingestAks(String authorization, byte[] body) {
+    public Accepted ingestAks(String authorization, Supplier<byte[]> body) {
         ClusterRegistration cluster = collectingCluster(bearer(authorization));
-        AzureResourceLogs.Parsed parsed = AzureResourceLogs.parse(body);
+        AzureResourceLogs.Parsed parsed = AzureResourceLogs.parse(body.get());
         List<JsonNode> events = parsed.records().stream().map(AzureResourceLogs.AksRecord::event).toList();
         return acceptAudit(cluster, events, "AksResourceLogs", parsed.skipped());
     }
 
     /** Falco events of the cluster's node sensor ({@code http_output} JSON or Falcosidekick's webhook). */
-    public Accepted ingestFalco(String authorization, byte[] body) {
+    public Accepted ingestFalco(String authorization, Supplier<byte[]> body) {
         ClusterRegistration cluster = protectedCluster(bearer(authorization));
-        List<JsonNode> events = FalcoEvents.parse(body);
+        List<JsonNode> events = FalcoEvents.parse(body.get());
         checkCount(events.size(), "Falco events");
         Instant receivedAt = Instant.now();
         List<SensorEventEnvelope> envelopes = new ArrayList<>(events.size());
@@ -109,7 +114,10 @@ public class IngestService {
         Map<ClusterRegistration, List<JsonNode>> byCluster = new LinkedHashMap<>();
         Map<String, ClusterRegistration> resolved = new LinkedHashMap<>();
         for (AzureResourceLogs.AksRecord record : parsed.records()) {
-            ClusterRegistration cluster = resolved.computeIfAbsent(record.resourceId().toLowerCase(),
+            if (record.resourceId() == null || record.resourceId().isBlank()) {
+                throw new MalformedEventException("a kube-audit record has no resourceId, so its cluster is unknown");
+            }
+            ClusterRegistration cluster = resolved.computeIfAbsent(record.resourceId().toLowerCase(Locale.ROOT),
                     id -> aksCluster(record.resourceId()));
             byCluster.computeIfAbsent(cluster, c -> new ArrayList<>()).add(record.event());
         }
@@ -138,6 +146,10 @@ public class IngestService {
 
     private Accepted acceptAudit(ClusterRegistration cluster, List<JsonNode> events, String format, int skipped) {
         checkCount(events.size(), "audit events");
+        return publish(cluster, events, format, skipped);
+    }
+
+    private Accepted publish(ClusterRegistration cluster, List<JsonNode> events, String format, int skipped) {
         Instant receivedAt = Instant.now();
         List<AuditEventEnvelope> envelopes = new ArrayList<>(events.size());
         for (JsonNode event : events) {

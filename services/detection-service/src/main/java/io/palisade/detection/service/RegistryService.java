@@ -53,7 +53,7 @@ public class RegistryService {
     public Optional<ClusterRegistration> aksCluster(String subscriptionId, String clusterName) {
         for (ConnectorRegistration connector : ConnectorRegistration.byIdentifier("AzureSubscription", subscriptionId)) {
             Optional<ClusterRegistration> cluster = ClusterRegistration
-                    .find("connectorId = ?1 and lower(name) = ?2", connector.connectorId, clusterName.toLowerCase())
+                    .find("connectorId = ?1 and lower(name) = ?2", connector.connectorId, clusterName.toLowerCase(java.util.Locale.ROOT))
                     .firstResultOptional();
             if (cluster.isPresent()) {
                 return cluster;
@@ -72,7 +72,11 @@ public class RegistryService {
         p.protectedSince = protecting.map(PlanStateEvent.PlanEntry::enablementTime).orElse(null);
         p.protectingPlan = protecting.map(PlanStateEvent.PlanEntry::name).orElse(null);
         p.collectsAuditLogs = event.collectsAuditLogs();
-        p.retentionDays = protecting.map(PlanStateEvent.PlanEntry::auditLogRetentionDays).orElse(null);
+        // Turning the plan off stops collection but keeps the archive's retention as it was: what was collected is
+        // purged on the schedule its owner chose, not cut to the default.
+        if (protecting.isPresent()) {
+            p.retentionDays = protecting.get().auditLogRetentionDays();
+        }
         p.persist();
     }
 

@@ -96,8 +96,38 @@ public class RuleCatalogue {
         reload();
     }
 
+    /**
+     * The rules in force. Until the catalogue has been read from the database once (custom rules, settings, IP
+     * lists), callers wait: the detector must never judge a backlog by the shipped rules alone, which would miss
+     * custom rules and fire rules an admin turned off.
+     */
     public DetectionEngine engine() {
-        return snapshot.engine();
+        Snapshot current = snapshot;
+        if (current.version() < 0) {
+            current = awaitFirstLoad();
+        }
+        return current.engine();
+    }
+
+    private Snapshot awaitFirstLoad() {
+        long waitedSince = System.nanoTime();
+        while (snapshot.version() < 0) {
+            try {
+                reload();
+            } catch (RuntimeException e) {
+                if (System.nanoTime() - waitedSince > 10_000_000_000L) {
+                    LOG.warnf("Detection waits for the rule catalogue, which cannot be read yet: %s", e.toString());
+                    waitedSince = System.nanoTime();
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the rule catalogue", interrupted);
+                }
+            }
+        }
+        return snapshot;
     }
 
     public NodeAlertMapping nodeMapping() {

@@ -25,6 +25,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class RuleService {
     private static final Pattern LIST_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,79}");
     private static final int MAX_LIST_ENTRIES = 200_000;
+    private static final int MAX_ENTRY_LENGTH = 49;
 
     private final RuleCatalogue catalogue;
     private final RuleStore store;
@@ -44,7 +45,7 @@ public class RuleService {
                 throw ProblemException.conflict("A custom rule '" + rule.id() + "' already exists; update it with PUT");
             }
             store.insertCustomRule(rule.id(), EventCodec.encode(definition), user);
-        });
+        }, "A custom rule '" + rule.id() + "' was created at the same time; update it with PUT");
         return catalogue.rule(rule.id());
     }
 
@@ -93,11 +94,18 @@ public class RuleService {
         if (entries.size() > MAX_LIST_ENTRIES) {
             throw ProblemException.badRequest("entries", "at most " + MAX_LIST_ENTRIES + " entries per list");
         }
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i);
+            if (entry == null || entry.isBlank() || entry.strip().length() > MAX_ENTRY_LENGTH) {
+                throw ProblemException.badRequest("entries", "entry " + i + " is empty or longer than "
+                        + MAX_ENTRY_LENGTH + " characters; give an IP address or CIDR range");
+            }
+        }
         String invalid = IpLists.firstInvalid(entries);
         if (invalid != null) {
             throw ProblemException.badRequest("entries", "'" + invalid + "' is not an IP address or CIDR range");
         }
-        change(() -> store.replaceIpList(name, entries.stream().map(String::trim).distinct().toList(), user));
+        change(() -> store.replaceIpList(name, entries.stream().map(String::strip).distinct().toList(), user));
     }
 
     private DetectionRule validate(JsonNode definition, String expectedId) {
@@ -122,10 +130,32 @@ public class RuleService {
     }
 
     private void change(Runnable change) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            change.run();
-            store.bumpVersion();
-        });
-        catalogue.reload();
+        change(change, "The rule catalogue was changed at the same time; retry");
+    }
+
+    /** Commits a change and puts it in force here; a conflicting concurrent change is a 409 with {@code conflict}. */
+    private void change(Runnable change, String conflict) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                change.run();
+                store.bumpVersion();
+            });
+        } catch (RuntimeException e) {
+            if (isConstraintViolation(e)) {
+                throw ProblemException.conflict(conflict);
+            }
+            throw e;
+        } finally {
+            catalogue.reload();
+        }
+    }
+
+    private static boolean isConstraintViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -106,10 +106,11 @@ class IngestFlowTest {
 
     @Test
     void theSameRuleOnTheSameEntityWithinTheWindowIsOneAlertCountedOncePerEvent() {
-        TestCluster c = cluster(true);
-        // audit times are microsecond-precise (MicroTime), as the archive and correlation keep them
-        Instant first = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.MICROS);
-        Instant second = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        TestCluster c = TestClusters.register(Protection.since(Instant.now().minus(3, ChronoUnit.HOURS)));
+        // both events well inside one correlation window (the previous hour), microsecond-precise like MicroTime
+        Instant first = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.HOURS).plusSeconds(600)
+                .plusNanos(123_456_000);
+        Instant second = first.plusSeconds(5);
         String a1 = UUID.randomUUID().toString();
         String a2 = UUID.randomUUID().toString();
         String other = UUID.randomUUID().toString();
@@ -150,6 +151,34 @@ class IngestFlowTest {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) em
                 .createNativeQuery("SELECT count(*) FROM alert_correlation WHERE cluster_id = ?1")
                 .setParameter(1, clusterId).getSingleResult()).longValue());
+    }
+
+    @Test
+    void hostileContentIsStillArchivedAndDetectedAndEvidenceRedactsWhatARuleFound() {
+        TestCluster c = cluster(true);
+        // the API server takes a client's Audit-ID header as it is: an id of any length
+        String longId = "a".repeat(300);
+        // PostgreSQL cannot store NUL, which Kubernetes accepts in annotation values
+        String withNul = TestClusters.event(UUID.randomUUID().toString(), "create", "pods", "shop", "miner",
+                "kubernetes-admin", Instant.now(), "\"requestObject\":{\"kind\":\"Pod\",\"metadata\":{\"name\":\"miner\","
+                        + "\"annotations\":{\"x\":\"a\\u0000b\"}},\"spec\":{\"containers\":[{\"name\":\"m\","
+                        + "\"image\":\"example.com/m:1\",\"securityContext\":{\"privileged\":true}}]}}");
+        String credentials = TestClusters.event(UUID.randomUUID().toString(), "create", "configmaps", "shop", "aws",
+                "kubernetes-admin", Instant.now(), "\"requestObject\":{\"kind\":\"ConfigMap\",\"data\":"
+                        + "{\"creds\":\"aws_access_key_id = AKIAEXAMPLE\\naws_secret_access_key = s3cr3t\"}}");
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON)
+                .body(eventList(TestClusters.clusterAdminBinding(longId, "long-id", Instant.now()), withNul, credentials))
+                .when().post(INGEST).then().statusCode(200).body("accepted", equalTo(3));
+
+        JsonNode binding = TestClusters.awaitAlert(c.clusterId(), a -> "long-id".equals(a.at("/extendedProperties/bindingName").asText()));
+        assertTrue(binding.at("/extendedProperties/auditId").asText().startsWith("sha256:"), binding.toString());
+        TestClusters.awaitAlert(c.clusterId(), a -> "K8S_PrivilegedContainer".equals(a.path("alertType").asText()));
+        JsonNode leak = TestClusters.awaitAlert(c.clusterId(),
+                a -> "K8S_ConfigMapWithCredentials".equals(a.path("alertType").asText()));
+        assertTrue(leak.toString().contains("<redacted: "), leak.toString());
+        assertTrue(!leak.toString().contains("s3cr3t"), "the credentials a rule found are not in the alert");
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> QuarkusTransaction.requiringNew().call(() -> archive.count(c.clusterId())) == 3);
     }
 
     @Test

@@ -124,7 +124,8 @@ class IngestFormatsTest {
         assertEquals("K8S_ClusterAdminBinding", alert.path("alertType").asText());
 
         // errors keep Firehose's shape (requestId, timestamp, errorMessage) next to the Problem fields
-        given().header("X-Amz-Firehose-Access-Key", "pit_not-a-token").contentType(ContentType.JSON).body(body)
+        given().header("X-Amz-Firehose-Access-Key", "pit_not-a-token").header("X-Amz-Firehose-Request-Id", requestId)
+                .contentType(ContentType.JSON).body(body)
                 .when().post("/ingest/eks")
                 .then().statusCode(401).body("requestId", equalTo(requestId)).body("errorMessage", notNullValue())
                 .body("status", equalTo(401));
@@ -167,7 +168,7 @@ class IngestFormatsTest {
         String unknown = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/x/providers/Microsoft.ContainerService/managedClusters/not-registered";
         String key = UUID.randomUUID().toString();
         KafkaTestClient.send(Topics.AKS_AUDIT, key, aksRecords(unknown, binding(UUID.randomUUID().toString(), "y")));
-        var dead = KafkaTestClient.awaitRecord(Topics.AKS_AUDIT_DLQ, r -> key.equals(r.key()), Duration.ofSeconds(30));
+        var dead = KafkaTestClient.awaitRecord(Topics.AUDIT_EVENTS_DLQ, r -> key.equals(r.key()), Duration.ofSeconds(30));
         assertTrue(KafkaTestClient.header(dead, "dead-letter-reason").contains("no registered AKS cluster 'not-registered'"),
                 KafkaTestClient.header(dead, "dead-letter-reason"));
     }
@@ -227,7 +228,7 @@ class IngestFormatsTest {
                 .contentType(ContentType.JSON).body(falcoEvent("Terminal shell in container", "Notice", "p"))
                 .post("/ingest/falco").statusCode() == 403);
         given().auth().oauth2(c.token()).contentType(ContentType.JSON).body(firehoseRequest("r1"))
-                .header("X-Amz-Firehose-Access-Key", c.token())
+                .header("X-Amz-Firehose-Access-Key", c.token()).header("X-Amz-Firehose-Request-Id", "r1")
                 .when().post("/ingest/eks").then().statusCode(403).body("requestId", equalTo("r1"))
                 .body("errorMessage", containsString("Containers"));
     }

@@ -168,14 +168,22 @@ class RuleManagementTest {
                 .when().put("/api/threat-intel/ip-lists/proxy").then().statusCode(200).body("size", equalTo(2));
         given().auth().oauth2(Tokens.reader()).when().get("/api/threat-intel/ip-lists/proxy").then().statusCode(200)
                 .body("entries.size()", equalTo(2));
-        // TestClusters events come from 203.0.113.7
-        String auditId = UUID.randomUUID().toString();
-        send(c, TestClusters.event(auditId, "get", "namespaces", "default", "kubernetes-admin", Instant.now(), null));
-        JsonNode alert = TestClusters.awaitAlert(c.clusterId(), a -> a.toString().contains(auditId)
-                && "K8S_TI_Proxy".equals(a.path("alertType").asText()));
-        assertEquals("203.0.113.7", alert.at("/extendedProperties/sourceIPs").asText());
-        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body("{\"entries\":[]}")
-                .when().put("/api/threat-intel/ip-lists/proxy").then().statusCode(200).body("size", equalTo(0));
+        try {
+            // TestClusters events come from 203.0.113.7
+            String auditId = UUID.randomUUID().toString();
+            send(c, TestClusters.event(auditId, "get", "namespaces", "default", "kubernetes-admin", Instant.now(),
+                    null));
+            JsonNode alert = TestClusters.awaitAlert(c.clusterId(), a -> a.toString().contains(auditId)
+                    && "K8S_TI_Proxy".equals(a.path("alertType").asText()));
+            assertEquals("203.0.113.7", alert.at("/extendedProperties/sourceIPs").asText());
+        } finally {
+            // every other test's events come from that address too
+            given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body("{\"entries\":[]}")
+                    .when().put("/api/threat-intel/ip-lists/proxy").then().statusCode(200).body("size", equalTo(0));
+        }
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body("{\"entries\":[null]}")
+                .when().put("/api/threat-intel/ip-lists/proxy").then().statusCode(400)
+                .body("detail", containsString("entry 0"));
     }
 
     @Test

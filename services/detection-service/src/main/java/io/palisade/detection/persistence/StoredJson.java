@@ -1,0 +1,123 @@
+package io.palisade.detection.persistence;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.palisade.common.messaging.EventCodec;
+
+/**
+ * Events as Palisade stores and shows them. PostgreSQL's {@code jsonb} cannot hold the NUL character, which
+ * Kubernetes accepts in annotation and ConfigMap values: it is replaced by U+FFFD, so such an event is still archived
+ * and still raises its alerts. Evidence shown with an alert is further reduced: secret and ConfigMap values are
+ * redacted (an alert reader must not learn the credentials a rule found), and large request or response objects are
+ * left out (the full event stays in the audit archive).
+ */
+public final class StoredJson {
+    /** Request or response objects larger than this (as JSON) are left out of evidence. */
+    public static final int MAX_EVIDENCE_OBJECT_CHARS = 16 * 1024;
+    private static final Set<String> VALUE_HOLDERS = Set.of("data", "binaryData", "stringData");
+    private static final Set<String> REDACTED_RESOURCES = Set.of("secrets", "configmaps");
+    private static final char NUL = '\u0000';
+
+    private StoredJson() {
+    }
+
+    /** The event with every NUL (in values and names) replaced; the same node when there is none. */
+    public static JsonNode withoutNul(JsonNode node) {
+        return containsNul(node) ? replaceNul(node) : node;
+    }
+
+    /** What an alert shows of an audit event: NUL-free, secret values redacted, large objects left out. */
+    public static JsonNode evidence(JsonNode auditEvent) {
+        if (!auditEvent.isObject()) {
+            return withoutNul(auditEvent);
+        }
+        ObjectNode copy = (ObjectNode) replaceNul(auditEvent);
+        boolean redact = REDACTED_RESOURCES.contains(copy.path("objectRef").path("resource").asText());
+        for (String field : List.of("requestObject", "responseObject")) {
+            JsonNode object = copy.get(field);
+            if (object == null) {
+                continue;
+            }
+            if (redact) {
+                redactValues(object);
+            }
+            int size = EventCodec.encode(object).length();
+            if (size > MAX_EVIDENCE_OBJECT_CHARS) {
+                copy.putObject(field).put("omitted", size + " characters; the full event is in the audit archive");
+            }
+        }
+        return copy;
+    }
+
+    private static void redactValues(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode object = (ObjectNode) node;
+            List<String> names = new ArrayList<>();
+            object.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode value = object.get(name);
+                if (VALUE_HOLDERS.contains(name) && value.isObject()) {
+                    ObjectNode redacted = JsonNodeFactory.instance.objectNode();
+                    value.fields().forEachRemaining(e -> redacted.put(e.getKey(),
+                            "<redacted: " + e.getValue().asText().length() + " characters>"));
+                    object.set(name, redacted);
+                } else {
+                    redactValues(value);
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(StoredJson::redactValues);
+        }
+    }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.asText().indexOf(NUL) >= 0;
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().indexOf(NUL) >= 0 || containsNul(e.getValue())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (containsNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A deep copy with NUL replaced. */
+    private static JsonNode replaceNul(JsonNode node) {
+        if (node.isTextual()) {
+            return TextNode.valueOf(node.asText().replace(NUL, '\uFFFD'));
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(e -> copy.set(e.getKey().replace(NUL, '\uFFFD'), replaceNul(e.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(element -> copy.add(replaceNul(element)));
+            return copy;
+        }
+        return node;
+    }
+}
