@@ -38,7 +38,7 @@ public final class IpLists {
 
     public int size(String name) {
         Snapshot snapshot = lists.get(name);
-        return snapshot == null ? 0 : snapshot.ranges().size();
+        return snapshot == null ? 0 : snapshot.exact().size() + snapshot.ranges().size();
     }
 
     /** Checks entries without storing them: the first invalid one, or null when all are valid. */
@@ -56,7 +56,13 @@ public final class IpLists {
     /** The bytes of an IP literal, or null for anything else (never a DNS lookup). */
     static byte[] parse(String address) {
         String a = address == null ? "" : address.trim();
-        if (!IPV4.matcher(a).matches() && !IPV6.matcher(a).matches()) {
+        if (IPV4.matcher(a).matches()) {
+            for (String octet : a.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    return null; // never handed to the resolver, which would look it up as a host name
+                }
+            }
+        } else if (!IPV6.matcher(a).matches()) {
             return null;
         }
         try {
@@ -72,9 +78,10 @@ public final class IpLists {
             List<Range> ranges = new ArrayList<>();
             for (String entry : entries) {
                 Range range = Range.of(entry);
-                ranges.add(range);
                 if (range.prefix() == range.network().length * 8) {
-                    exact.add(key(range.network()));
+                    exact.add(key(range.network())); // single addresses: a set lookup, not a scan
+                } else {
+                    ranges.add(range);
                 }
             }
             return new Snapshot(Set.copyOf(exact), List.copyOf(ranges));
