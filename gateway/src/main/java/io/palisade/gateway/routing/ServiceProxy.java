@@ -126,6 +126,9 @@ public class ServiceProxy {
         if (response.getHeader("content-length") == null) {
             out.setChunked(true);
         }
+        // A client that goes away mid-response (a closed live stream, /api/alerts/stream) must not leave the
+        // upstream request streaming into nowhere and holding a pooled connection: reset it (no-op once complete).
+        out.closeHandler(closed -> response.request().reset());
         response.pipeTo(out);
         if (user != null && MUTATING.contains(ctx.request().method())) {
             activity.record(user, ctx.request().method().name(), ctx.normalizedPath(), response.statusCode(),

@@ -33,12 +33,23 @@ public final class Tokens {
     }
 
     public static String forUser(String user, Set<String> roles) {
-        return Jwt.preferredUserName(user)
+        return forUser(user, roles, null);
+    }
+
+    /**
+     * A token limited to some connectors: the {@code palisade_scopes} claim lists their ids (or {@code *}); without
+     * the claim ({@code scopes} null) a token covers every connector.
+     */
+    public static String forUser(String user, Set<String> roles, List<String> scopes) {
+        var builder = Jwt.preferredUserName(user)
                 .subject(user)
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
-                .claim("realm_access", Map.of("roles", List.copyOf(roles)))
-                .expiresIn(600)
+                .claim("realm_access", Map.of("roles", List.copyOf(roles)));
+        if (scopes != null) {
+            builder = builder.claim("palisade_scopes", List.copyOf(scopes));
+        }
+        return builder.expiresIn(600)
                 .jws().keyId("1")
                 .sign("privateKey.jwk");
     }

@@ -87,6 +87,10 @@ public class Alert extends PanacheEntityBase {
     @Column(name = "time_generated_utc", nullable = false)
     public Instant timeGeneratedUtc;
 
+    /** The kind of cluster the alert is about: AKS, EKS, GKE, OnPrem (Unknown when detection did not say). */
+    @Column(name = "resource_type")
+    public String resourceType;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public AlertStatus status;

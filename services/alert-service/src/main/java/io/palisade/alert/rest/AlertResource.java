@@ -1,8 +1,8 @@
 package io.palisade.alert.rest;
 
-import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.UriInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.palisade.alert.persistence.AlertStatus;
+import io.palisade.alert.security.CallerScopes;
 import io.palisade.alert.service.AlertService;
 import io.palisade.common.api.Page;
 import io.palisade.common.api.PageRequest;
@@ -32,10 +33,12 @@ import io.quarkus.security.identity.SecurityIdentity;
 public class AlertResource {
     private final AlertService alerts;
     private final SecurityIdentity identity;
+    private final CallerScopes scopes;
 
-    public AlertResource(AlertService alerts, SecurityIdentity identity) {
+    public AlertResource(AlertService alerts, SecurityIdentity identity, CallerScopes scopes) {
         this.alerts = alerts;
         this.identity = identity;
+        this.scopes = scopes;
     }
 
     /** Optional body of a status change: {@code {"comment": "..."}}; clients may also send no body at all. */
@@ -60,22 +63,60 @@ public class AlertResource {
         }
     }
 
+    /**
+     * Alerts, newest first (or {@code orderBy=severity}), filtered: {@code severity} and {@code status} (one or a
+     * comma-separated list), {@code alertType}, {@code connectorId}, {@code clusterId}, {@code resourceType} (AKS, EKS,
+     * GKE, OnPrem), {@code tactic}, {@code from}/{@code to} (activity overlapping the range), {@code q} (free text in
+     * name, description and entities); paged with {@code skip}/{@code top} → {@code value} + {@code nextLink}.
+     */
     @GET
     @RolesAllowed({ Roles.SECURITY_ADMIN, Roles.SECURITY_READER })
-    public Page<AlertView> list(@QueryParam("severity") String severity, @QueryParam("status") AlertStatus status,
-            @QueryParam("alertType") String alertType, @QueryParam("connectorId") UUID connectorId,
-            @QueryParam("clusterId") UUID clusterId, @QueryParam("skip") Integer skip, @QueryParam("top") Integer top,
-            @Context UriInfo uriInfo) {
+    public Page<AlertView> list(@BeanParam AlertFilterParams params, @QueryParam("orderBy") String orderBy,
+            @QueryParam("skip") Integer skip, @QueryParam("top") Integer top, @Context UriInfo uriInfo) {
         PageRequest page = PageRequest.of(skip, top);
-        var filter = new AlertService.AlertFilter(severity, status, alertType, connectorId, clusterId);
-        return Page.of(alerts.list(filter, page).stream().map(a -> AlertView.of(a, null)).toList(), page, uriInfo);
+        AlertFilterParams.Ordering ordering = AlertFilterParams.ordering(orderBy);
+        return Page.of(alerts.list(params.filter(scopes), ordering.order(), ordering.ascending(), page).stream()
+                .map(a -> AlertView.of(a, null)).toList(), page, uriInfo);
+    }
+
+    /** Counts of the alerts matching the same filters, by severity and by status (for the dashboard). */
+    @GET
+    @Path("summary")
+    @RolesAllowed({ Roles.SECURITY_ADMIN, Roles.SECURITY_READER })
+    public AlertService.Summary summary(@BeanParam AlertFilterParams params) {
+        return alerts.summary(params.filter(scopes));
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed({ Roles.SECURITY_ADMIN, Roles.SECURITY_READER })
     public AlertView get(@PathParam("id") String id) {
-        return AlertView.of(alerts.get(id), alerts.history(id));
+        return AlertView.of(alerts.get(id, scopes), alerts.history(id));
+    }
+
+    /** What a bulk change reports. */
+    public record BulkResult(int changed, String status) {
+    }
+
+    /**
+     * {@code POST /api/alerts/bulk/dismiss|resolve|activate|inProgress?<list filters>} with an optional
+     * {@code {"comment": "..."}}: changes every alert the filters select (within the caller's connectors) and says how
+     * many changed. At least one filter is required, so that a bare call never changes everything.
+     */
+    @POST
+    @Path("bulk/{action: " + AlertStatus.ACTIONS + "}")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.SECURITY_ADMIN)
+    public BulkResult bulkChange(@PathParam("action") String action, @BeanParam AlertFilterParams params,
+            String body) {
+        if (params.isEmpty()) {
+            throw ProblemException.badRequest("filter", "give at least one filter (e.g. alertType, clusterId, "
+                    + "severity) so that a bulk change never touches every alert by accident");
+        }
+        AlertStatus target = AlertStatus.forAction(action);
+        int changed = alerts.bulkChange(params.filter(scopes), target, identity.getPrincipal().getName(),
+                StatusChange.parse(body).comment());
+        return new BulkResult(changed, target.name());
     }
 
     /** {@code POST /api/alerts/{id}/dismiss|resolve|activate|inProgress} → 204, with an optional comment. */
@@ -84,6 +125,7 @@ public class AlertResource {
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.SECURITY_ADMIN)
     public Response changeStatus(@PathParam("id") String id, @PathParam("action") String action, String body) {
+        alerts.get(id, scopes);
         alerts.changeStatus(id, AlertStatus.forAction(action), identity.getPrincipal().getName(),
                 StatusChange.parse(body).comment());
         return Response.noContent().build();

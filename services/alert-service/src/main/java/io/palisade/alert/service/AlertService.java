@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.palisade.alert.persistence.Alert;
 import io.palisade.alert.persistence.AlertStateChange;
 import io.palisade.alert.persistence.AlertStatus;
+import io.palisade.alert.security.CallerScopes;
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.events.AlertEvent;
 import io.palisade.common.messaging.EventCodec;
@@ -27,9 +30,16 @@ public class AlertService {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    /** Filters of the alert list; null means "any". */
-    public record AlertFilter(String severity, AlertStatus status, String alertType, UUID connectorId, UUID clusterId) {
+    private final Event<AlertChanged> changes;
+    private final EntityManager em;
+    private final SuppressionService suppression;
+
+    public AlertService(Event<AlertChanged> changes, EntityManager em, SuppressionService suppression) {
+        this.changes = changes;
+        this.em = em;
+        this.suppression = suppression;
     }
+
 
     /**
      * Stores a new alert as Active. An alert seen before is a correlation update (more events of the same rule on the
@@ -54,6 +64,9 @@ public class AlertService {
                 alert.extendedProperties = event.extendedProperties();
                 alert.supportingEvidence = event.supportingEvidence() == null ? alert.supportingEvidence
                         : EventCodec.mapper().convertValue(event.supportingEvidence(), MAP);
+            }
+            if (newer || later) {
+                changes.fire(new AlertChanged(alert.id, AlertChanged.Kind.Updated));
             }
             return;
         }
@@ -80,8 +93,29 @@ public class AlertService {
         alert.startTimeUtc = event.startTimeUtc();
         alert.endTimeUtc = event.endTimeUtc();
         alert.timeGeneratedUtc = event.timeGeneratedUtc();
+        alert.resourceType = resourceType(event);
         alert.status = AlertStatus.Active;
         alert.persist();
+        changes.fire(new AlertChanged(alert.id, AlertChanged.Kind.Created));
+        // a matching suppression rule dismisses a new alert on arrival (never a correlation update, above)
+        var rule = suppression.firstMatch(alert, Instant.now());
+        if (rule.isPresent()) {
+            changeStatus(alert.id, AlertStatus.Dismissed, rule.get().actor(),
+                    SuppressionService.dismissalComment(rule.get()));
+        }
+    }
+
+    /** The cluster kind detection names in the alert's resource identifiers. */
+    private static String resourceType(AlertEvent event) {
+        if (event.resourceIdentifiers() != null) {
+            for (Map<String, Object> identifier : event.resourceIdentifiers()) {
+                Object kind = identifier.get("clusterKind");
+                if (kind != null) {
+                    return kind.toString();
+                }
+            }
+        }
+        return "Unknown";
     }
 
     /** How many events an alert has counted (1 for alerts that do not say). */
@@ -93,38 +127,104 @@ public class AlertService {
         }
     }
 
-    public List<Alert> list(AlertFilter filter, PageRequest page) {
-        List<String> clauses = new ArrayList<>();
-        Map<String, Object> params = new HashMap<>();
-        if (filter.severity() != null) {
-            clauses.add("severity = :severity");
-            params.put("severity", filter.severity());
+    /** One page of alerts matching the filter, in the order asked; one extra row tells whether more follow. */
+    public List<Alert> list(AlertQuery.AlertFilter filter, AlertQuery.Order order, boolean ascending,
+            PageRequest page) {
+        AlertQuery query = AlertQuery.of(filter);
+        var sql = em.createNativeQuery("SELECT id FROM alert WHERE " + query.where() + " ORDER BY "
+                + AlertQuery.orderBy(order, ascending) + " LIMIT :limit OFFSET :offset");
+        query.params().forEach(sql::setParameter);
+        @SuppressWarnings("unchecked")
+        List<String> ids = sql.setParameter("limit", page.fetchSize()).setParameter("offset", page.skip())
+                .getResultList();
+        if (ids.isEmpty()) {
+            return List.of();
         }
-        if (filter.status() != null) {
-            clauses.add("status = :status");
-            params.put("status", filter.status());
+        Map<String, Alert> byId = new HashMap<>();
+        Alert.<Alert> list("id in ?1", ids).forEach(a -> byId.put(a.id, a));
+        List<Alert> ordered = new ArrayList<>(ids.size());
+        ids.forEach(id -> {
+            if (byId.containsKey(id)) {
+                ordered.add(byId.get(id));
+            }
+        });
+        return ordered;
+    }
+
+    /** Counts for the dashboard: alerts matching the filter by severity and by status. */
+    public record Summary(long total, Map<String, Long> bySeverity, Map<String, Long> byStatus) {
+    }
+
+    public Summary summary(AlertQuery.AlertFilter filter) {
+        AlertQuery query = AlertQuery.of(filter);
+        var sql = em.createNativeQuery("SELECT severity, status, count(*) FROM alert WHERE " + query.where()
+                + " GROUP BY severity, status");
+        query.params().forEach(sql::setParameter);
+        Map<String, Long> bySeverity = new java.util.LinkedHashMap<>();
+        for (String severity : List.of("High", "Medium", "Low", "Informational")) {
+            bySeverity.put(severity, 0L);
         }
-        if (filter.alertType() != null) {
-            clauses.add("alertType = :alertType");
-            params.put("alertType", filter.alertType());
+        Map<String, Long> byStatus = new java.util.LinkedHashMap<>();
+        for (AlertStatus status : AlertStatus.values()) {
+            byStatus.put(status.name(), 0L);
         }
-        if (filter.connectorId() != null) {
-            clauses.add("connectorId = :connectorId");
-            params.put("connectorId", filter.connectorId());
+        long total = 0;
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = sql.getResultList();
+        for (Object[] row : rows) {
+            long n = ((Number) row[2]).longValue();
+            bySeverity.merge((String) row[0], n, Long::sum);
+            byStatus.merge((String) row[1], n, Long::sum);
+            total += n;
         }
-        if (filter.clusterId() != null) {
-            clauses.add("clusterId = :clusterId");
-            params.put("clusterId", filter.clusterId());
+        return new Summary(total, bySeverity, byStatus);
+    }
+
+    /** Most alerts one bulk change touches; a larger selection is refused (narrow the filter). */
+    public static final int MAX_BULK = 5000;
+
+    /**
+     * Moves every alert matching the filter to {@code target}, recording each change in its history; alerts
+     * already in that status are left alone. Returns how many changed.
+     */
+    @Transactional
+    public int bulkChange(AlertQuery.AlertFilter filter, AlertStatus target, String user, String comment) {
+        AlertQuery query = AlertQuery.of(filter);
+        var sql = em.createNativeQuery("SELECT id FROM alert WHERE " + query.where() + " AND status <> :target"
+                + " ORDER BY time_generated_utc LIMIT :limit");
+        query.params().forEach(sql::setParameter);
+        @SuppressWarnings("unchecked")
+        List<String> ids = sql.setParameter("target", target.name()).setParameter("limit", MAX_BULK + 1)
+                .getResultList();
+        if (ids.size() > MAX_BULK) {
+            throw ProblemException.badRequest("filter", "matches more than " + MAX_BULK
+                    + " alerts to change; narrow the filter");
         }
-        Sort newestFirst = Sort.descending("timeGeneratedUtc").and("id");
-        var query = clauses.isEmpty() ? Alert.<Alert> findAll(newestFirst)
-                : Alert.<Alert> find(String.join(" and ", clauses), newestFirst, params);
-        return query.range(page.skip(), page.skip() + page.fetchSize() - 1).list();
+        for (String id : ids) {
+            changeStatus(id, target, user, comment);
+        }
+        return ids.size();
+    }
+
+    /** Deletes alerts whose activity ended before {@code before}, with their history; returns how many. */
+    @Transactional
+    public int purgeEndedBefore(Instant before) {
+        return em.createNativeQuery("DELETE FROM alert WHERE end_time_utc < :before")
+                .setParameter("before", java.sql.Timestamp.from(before)).executeUpdate();
     }
 
     public Alert get(String id) {
         Alert alert = Alert.findById(id);
         if (alert == null) {
+            throw ProblemException.notFound("Alert", id);
+        }
+        return alert;
+    }
+
+    /** The alert if the caller's scopes cover its connector; otherwise as if it did not exist (404). */
+    public Alert get(String id, CallerScopes scopes) {
+        Alert alert = get(id);
+        if (!scopes.permits(alert.connectorId)) {
             throw ProblemException.notFound("Alert", id);
         }
         return alert;
@@ -150,5 +250,6 @@ public class AlertService {
         change.comment = comment;
         change.persist();
         alert.status = target;
+        changes.fire(new AlertChanged(alert.id, AlertChanged.Kind.StatusChanged));
     }
 }

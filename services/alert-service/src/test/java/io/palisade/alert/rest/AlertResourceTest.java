@@ -161,7 +161,8 @@ class AlertResourceTest {
         given().auth().oauth2(Tokens.reader()).when().get(next)
                 .then().statusCode(200).body("value.size()", equalTo(1))
                 .body("value.name", not(hasItem(firstPage.path("value[0].name").toString())));
-        given().auth().oauth2(Tokens.reader()).when().get("/api/alerts?status=Gone").then().statusCode(404);
+        given().auth().oauth2(Tokens.reader()).when().get("/api/alerts?status=Gone").then().statusCode(400)
+                .body("errors[0].field", equalTo("status"));
         given().when().get("/api/alerts").then().statusCode(401);
         given().auth().oauth2(Tokens.noRole()).when().get("/api/alerts").then().statusCode(403);
     }

@@ -47,9 +47,13 @@ public class AuditEventConsumers {
     @Blocking
     @Transactional
     public void archive(ConsumerRecord<String, String> record) {
-        // Sensor events share the topic but are not audit events: the archive keeps audit logs only.
+        // Sensor events share the topic but are not audit events: the archive keeps audit logs only, and only the
+        // clusters' own (a simulation's synthetic events are not activity of the cluster).
         if (!SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
-            archive.store(decode(record));
+            AuditEventEnvelope envelope = decode(record);
+            if (!envelope.simulated()) {
+                archive.store(envelope);
+            }
         }
     }
 

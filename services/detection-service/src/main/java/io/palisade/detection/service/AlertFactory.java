@@ -26,7 +26,7 @@ public final class AlertFactory {
     }
 
     /** Who and where an alert is about. */
-    public record Scope(UUID clusterId, UUID connectorId, String clusterName) {
+    public record Scope(UUID clusterId, UUID connectorId, String clusterName, String clusterKind) {
         String compromisedEntity() {
             return clusterName == null ? clusterId.toString() : clusterName;
         }
@@ -105,6 +105,24 @@ public final class AlertFactory {
                 scope, correlation, "falco:" + mapped.falcoRule(), now);
     }
 
+    /** Marks on every alert a simulation raises, so nobody takes it for an attack. */
+    public static final String SIMULATED_PREFIX = "[Simulated] ";
+    public static final String SIMULATED_PROPERTY = "simulated";
+
+    /**
+     * The alert of a simulation's synthetic events: its display name starts with {@value #SIMULATED_PREFIX} and its
+     * {@code extendedProperties} carry {@code simulated: "true"}.
+     */
+    public static AlertEvent simulated(AlertEvent a) {
+        Map<String, String> properties = new LinkedHashMap<>(a.extendedProperties());
+        properties.put(SIMULATED_PROPERTY, "true");
+        return new AlertEvent(a.type(), a.version(), a.systemAlertId(), a.alertType(),
+                SIMULATED_PREFIX + a.alertDisplayName(), a.description(), a.severity(), a.intent(), a.techniques(),
+                a.compromisedEntity(), a.entities(), a.remediationSteps(), a.startTimeUtc(), a.endTimeUtc(),
+                a.timeGeneratedUtc(), a.resourceIdentifiers(), properties, a.supportingEvidence(),
+                a.correlationKey(), a.productComponentName(), a.connectorId(), a.clusterId(), a.ruleId());
+    }
+
     /** Text as alert-service can store it (PostgreSQL holds no NUL). */
     private static String clean(String text) {
         return text.replace('\u0000', '\uFFFD');
@@ -141,7 +159,8 @@ public final class AlertFactory {
                 correlation.lastEventTime(),
                 now,
                 List.of(Map.of("type", "PalisadeCluster", "connectorId", scope.connectorId().toString(),
-                        "clusterId", scope.clusterId().toString())),
+                        "clusterId", scope.clusterId().toString(), "clusterKind",
+                        scope.clusterKind() == null ? "Unknown" : scope.clusterKind())),
                 properties,
                 evidence,
                 scope.clusterId() + "|" + alertType,

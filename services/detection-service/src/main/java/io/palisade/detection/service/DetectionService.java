@@ -23,6 +23,7 @@ import io.palisade.common.events.SensorEventEnvelope;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.detection.config.DetectionConfig;
 import io.palisade.detection.engine.BoundedRegex;
+import io.palisade.detection.engine.DetectionEngine;
 import io.palisade.detection.engine.DetectionRule;
 import io.palisade.detection.ingest.AuditEvents;
 import io.palisade.detection.ingest.FalcoEvents;
@@ -39,6 +40,8 @@ import io.palisade.detection.sensor.NodeAlertMapping;
 @ApplicationScoped
 public class DetectionService {
     private static final Logger LOG = Logger.getLogger(DetectionService.class);
+    /** Simulated alerts correlate apart: a synthetic event never counts into a real alert, nor a real one into them. */
+    static final String SIMULATION_RULE_KEY_PREFIX = "simulation:";
 
     private final RuleCatalogue catalogue;
     private final RegistryService registry;
@@ -66,11 +69,21 @@ public class DetectionService {
 
     @Transactional
     public void detect(AuditEventEnvelope envelope) {
-        metrics.counter("palisade.detection.events", "source", "audit").increment();
+        // A simulation's synthetic events are judged like any, but teach no baseline (anomaly rules never fire on
+        // them), correlate apart from real activity and raise alerts marked simulated.
+        boolean simulated = envelope.simulated();
+        metrics.counter("palisade.detection.events", "source", simulated ? "simulation" : "audit").increment();
         JsonNode event = envelope.event();
-        List<DetectionRule> fired = catalogue.engine().evaluate(event,
-                (rule, e) -> baselines.isRare(envelope.clusterId(), rule, e));
+        List<DetectionRule> fired = catalogue.engine().evaluate(event, simulated
+                ? DetectionEngine.BaselineJudge.NOTHING_IS_RARE
+                : (rule, e) -> baselines.isRare(envelope.clusterId(), rule, e));
         if (fired.isEmpty()) {
+            return;
+        }
+        if (simulated && !registry.cluster(envelope.clusterId())
+                .map(c -> c.connectorId.equals(envelope.connectorId())).orElse(false)) {
+            LOG.infof("Ignoring simulated event for cluster %s: not a registered cluster of connector %s",
+                    envelope.clusterId(), envelope.connectorId());
             return;
         }
         Instant activity = AuditEvents.eventTime(event);
@@ -82,10 +95,13 @@ public class DetectionService {
         String auditKey = AuditEvents.auditKey(event);
         Instant requested = AuditEvents.requestTime(event);
         for (DetectionRule rule : fired) {
-            var correlation = correlations.record(envelope.clusterId(), rule.id(), rule.entityKey(event), requested,
+            String ruleKey = simulated ? SIMULATION_RULE_KEY_PREFIX + rule.id() : rule.id();
+            var correlation = correlations.record(envelope.clusterId(), ruleKey, rule.entityKey(event), requested,
                     activity, auditKey, event, config.correlationWindow());
-            alerts.publish(AlertFactory.controlPlaneAlert(rule, event, scope.get(), correlation, now));
-            metrics.counter("palisade.detection.alerts", "alertType", rule.alertType()).increment();
+            var alert = AlertFactory.controlPlaneAlert(rule, event, scope.get(), correlation, now);
+            alerts.publish(simulated ? AlertFactory.simulated(alert) : alert);
+            metrics.counter(simulated ? "palisade.detection.simulated-alerts" : "palisade.detection.alerts",
+                    "alertType", rule.alertType()).increment();
         }
     }
 
@@ -118,8 +134,9 @@ public class DetectionService {
             metrics.counter("palisade.detection.not-covered").increment();
             return Optional.empty();
         }
-        String clusterName = registry.cluster(clusterId).map(c -> c.name).orElse(null);
-        return Optional.of(new AlertFactory.Scope(clusterId, connectorId, clusterName));
+        var cluster = registry.cluster(clusterId);
+        return Optional.of(new AlertFactory.Scope(clusterId, connectorId, cluster.map(c -> c.name).orElse(null),
+                cluster.map(c -> c.kind).orElse(null)));
     }
 
     /** Falcosidekick's uuid, else a digest of the event: the same event is counted once. */

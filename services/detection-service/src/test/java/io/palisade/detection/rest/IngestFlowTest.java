@@ -78,6 +78,7 @@ class IngestFlowTest {
         JsonNode alert = TestClusters.awaitAlert(c.clusterId(),
                 a -> "K8S_ClusterAdminBinding".equals(a.path("alertType").asText()));
         assertEquals("prod-eu", alert.path("compromisedEntity").asText());
+        assertEquals("OnPrem", alert.at("/resourceIdentifiers/0/clusterKind").asText(), "alert-service filters on it");
         assertEquals(attack, alert.at("/supportingEvidence/events/0/auditID").asText(), "the audit event is the evidence");
         assertEquals(1, alert.at("/supportingEvidence/count").asInt());
 

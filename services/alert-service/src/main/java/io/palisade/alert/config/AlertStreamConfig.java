@@ -1,0 +1,24 @@
+package io.palisade.alert.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The live alert stream, {@code GET /api/alerts/stream} ({@code palisade.alert-stream.*}). */
+@ConfigMapping(prefix = "palisade.alert-stream")
+public interface AlertStreamConfig {
+    /**
+     * How often an idle stream sends a comment line, so that proxies and load balancers (which close connections
+     * silent for 30-60 s) keep it open.
+     */
+    @WithDefault("15s")
+    Duration heartbeat();
+
+    /**
+     * How many changes may wait for one subscriber that reads too slowly; one more and its stream is closed (it
+     * reconnects and reloads the list), so a slow client never holds memory without bound nor silently misses alerts.
+     */
+    @WithDefault("256")
+    int bufferSize();
+}
