@@ -57,6 +57,9 @@ class GatewayRoutingTest {
         given().auth().oauth2(token).when().get("/api/audit-logs?clusterId=x").then().statusCode(200)
                 .body("uri", equalTo("/api/audit-logs?clusterId=x"));
         given().auth().oauth2(token).when().get("/api/threat-intel/ip-lists").then().statusCode(200);
+        given().auth().oauth2(token).when().get("/api/suppression-rules").then().statusCode(200)
+                .body("uri", equalTo("/api/suppression-rules"));
+        given().auth().oauth2(token).when().get("/api/exports").then().statusCode(200);
     }
 
     @Test

@@ -32,6 +32,8 @@ public class RouteTable {
         apiResources.put("audit-logs", detection);
         apiResources.put("threat-intel", detection);
         apiResources.put("alerts", alert);
+        apiResources.put("suppression-rules", alert);
+        apiResources.put("exports", alert);
         this.ingest = detection;
     }
 
