@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -68,9 +67,13 @@ class AlertTriageTest {
                 .header("Authorization", "Bearer " + Stack.token("bob")).header("Accept", "text/event-stream").build();
         HttpResponse<java.io.InputStream> stream = http.send(open, HttpResponse.BodyHandlers.ofInputStream());
         org.junit.jupiter.api.Assertions.assertEquals(200, stream.statusCode());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+        // the stream is subscribed once its opening comment arrives: nothing published after it is missed
+        for (String line = lines.readLine(); line != null && !line.startsWith(": connected"); line = lines.readLine()) {
+            // skip the retry hint
+        }
         CompletableFuture<String> simulatedSeen = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            try {
                 for (String line; (line = lines.readLine()) != null;) {
                     if (line.startsWith("data:") && line.contains(clusterId) && line.contains("[Simulated]")) {
                         return line;
@@ -83,8 +86,8 @@ class AlertTriageTest {
         });
 
         as("alice").contentType(ContentType.JSON)
-                .body(Map.of("clusterId", clusterId, "connectorId", connectorId,
-                        "properties", Map.of("kind", "Bundles", "bundles", List.of("KubernetesService"))))
+                .body("{\"clusterId\":\"" + clusterId + "\",\"connectorId\":\"" + connectorId
+                        + "\",\"properties\":{\"kind\":\"Bundles\",\"bundles\":[\"KubernetesService\"]}}")
                 .when().post("/api/alerts/simulate").then().statusCode(202);
 
         String live = simulatedSeen.get(WITHIN.toSeconds(), TimeUnit.SECONDS);

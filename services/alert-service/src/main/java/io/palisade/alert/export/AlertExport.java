@@ -74,6 +74,10 @@ public class AlertExport extends PanacheEntityBase {
     @Column(name = "delivered_count", nullable = false)
     public long deliveredCount;
 
+    /** Deliveries dropped undelivered: permanent failures and those that ran out of attempts. */
+    @Column(name = "failed_count", nullable = false)
+    public long failedCount;
+
     @Column(name = "created_by", nullable = false)
     public String createdBy;
 

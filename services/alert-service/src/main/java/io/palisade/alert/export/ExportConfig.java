@@ -21,6 +21,13 @@ public interface ExportConfig {
     @WithDefault("5m")
     Duration backoffCap();
 
+    /**
+     * How many times a delivery is tried before it is dropped and counted as failed (a permanent failure, such as a
+     * webhook 4xx other than 408/429, is dropped at once).
+     */
+    @WithDefault("20")
+    int maxAttempts();
+
     /** How many due deliveries one dispatcher round claims. */
     @WithDefault("20")
     int batchSize();

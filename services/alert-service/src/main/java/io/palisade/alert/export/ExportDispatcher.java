@@ -3,9 +3,9 @@ package io.palisade.alert.export;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +20,10 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Delivers the outbox. Each round claims due deliveries ({@code FOR UPDATE SKIP LOCKED}, so several instances share
  * the work) by moving their next attempt a lease ahead, then sends each outside any transaction: delivered rows are
- * deleted, failed ones wait {@code base × 2^(attempts-1)} (capped) and are retried until delivered, or until their
- * export is disabled or deleted. The alert is rendered as it is at send time. An instance that dies mid-send leaves
+ * deleted, failed ones wait {@code base × 2^(attempts-1)} (capped) and are retried until delivered, until their
+ * export is disabled or deleted, or until {@code max-attempts} failures; then, or at once on a permanent failure, the
+ * row is dropped and counted in the export's {@code failed_count}. After a failure the export's other rows of the
+ * round are released untried for the next pass (each row keeps its own backoff). The alert is rendered as it is at send time. An instance that dies mid-send leaves
  * its claims to expire, so delivery is at-least-once; receivers dedupe on {@code X-Palisade-Delivery}.
  */
 @ApplicationScoped
@@ -57,36 +59,46 @@ public class ExportDispatcher {
     @Scheduled(identity = "export-dispatcher", every = "${palisade.export.dispatch-interval:2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void dispatch() {
-        int claimed;
+        // another round only while the last one tried a full batch (released rows wait for the next pass)
+        int tried;
         do {
-            claimed = round();
-        } while (claimed == config.batchSize());
+            tried = round();
+        } while (tried == config.batchSize());
     }
 
-    /** One batch; returns how many deliveries it claimed. */
+    /**
+     * One batch; returns how many deliveries it tried (a full batch tried means more may be due now). After a failure,
+     * the export's other rows of the batch are released untried, due again at once, for the next pass: each row keeps
+     * its own attempts and backoff, so one failing row never holds the others back for longer than a pass.
+     */
     int round() {
         List<Claim> claims = QuarkusTransaction.requiringNew().call(this::claim);
         claims.sort((a, b) -> a.createdAt().compareTo(b.createdAt()));
-        // after a failure, the export's other deliveries of this round wait with it instead of failing one by one
-        Map<UUID, Instant> backedOff = new HashMap<>();
+        Set<UUID> failing = new HashSet<>();
+        int tried = 0;
         for (Claim claim : claims) {
-            Instant retryAt = backedOff.get(claim.exportId());
-            if (retryAt != null) {
-                QuarkusTransaction.requiringNew().run(() -> ExportDelivery.update("nextAttemptAt = ?1 where id = ?2",
-                        retryAt, claim.id()));
-                continue;
-            }
             try {
-                Instant failedUntil = deliver(claim);
-                if (failedUntil != null) {
-                    backedOff.put(claim.exportId(), failedUntil);
+                if (failing.contains(claim.exportId())) {
+                    release(claim);
+                    continue;
+                }
+                tried++;
+                if (!deliver(claim)) {
+                    failing.add(claim.exportId());
                 }
             } catch (RuntimeException e) {
                 // the claim expires and the delivery is retried; never let one row stop the others
                 LOG.errorf(e, "export delivery %s failed unexpectedly", claim.id());
             }
         }
-        return claims.size();
+        return tried;
+    }
+
+    /** Gives a claimed row back untried: due now, so it sorts after the rows already waiting and is taken next pass. */
+    private void release(Claim claim) {
+        Instant now = Instant.now();
+        QuarkusTransaction.requiringNew().run(() -> ExportDelivery.update("nextAttemptAt = ?1 where id = ?2", now,
+                claim.id()));
     }
 
     private List<Claim> claim() {
@@ -105,8 +117,11 @@ public class ExportDispatcher {
         return claims;
     }
 
-    /** Sends one delivery; returns when the export may be tried again if it failed, null otherwise. */
-    private Instant deliver(Claim claim) {
+    /**
+     * Sends one delivery; false if the export's target is failing (its other rows of this batch should wait for the
+     * next pass). A permanent failure of this one record says nothing about the target: true.
+     */
+    private boolean deliver(Claim claim) {
         Target target = QuarkusTransaction.requiringNew().call(() -> {
             AlertExport export = AlertExport.findById(claim.exportId());
             Alert alert = Alert.findById(claim.alertId());
@@ -117,7 +132,7 @@ public class ExportDispatcher {
             return new Target(export, alert);
         });
         if (target == null) {
-            return null;
+            return true;
         }
         try {
             if (AlertExport.WEBHOOK.equals(target.export().kind)) {
@@ -126,7 +141,8 @@ public class ExportDispatcher {
                 syslog.send(target.export(), target.alert(), claim.changeKind());
             }
         } catch (DeliveryFailedException e) {
-            return failed(claim, e.getMessage());
+            failed(claim, e);
+            return e.permanent();
         }
         Instant now = Instant.now();
         QuarkusTransaction.requiringNew().run(() -> {
@@ -134,13 +150,28 @@ public class ExportDispatcher {
             AlertExport.update("lastSuccessAt = ?1, deliveredCount = deliveredCount + 1 where id = ?2", now,
                     claim.exportId());
         });
-        return null;
+        return true;
     }
 
-    private Instant failed(Claim claim, String message) {
-        String error = message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) : message;
+    /** Schedules the retry, or drops the row and counts it as failed if the failure is permanent or the last try. */
+    private void failed(Claim claim, DeliveryFailedException e) {
+        String message = String.valueOf(e.getMessage());
         int attempts = claim.attempts() + 1;
         Instant now = Instant.now();
+        int maxAttempts = Math.max(1, config.maxAttempts());
+        if (e.permanent() || attempts >= maxAttempts) {
+            String reason = e.permanent() ? "dropped, permanent failure (not retried): "
+                    : "dropped after " + attempts + " failed attempts: ";
+            String error = truncate(reason + message);
+            LOG.errorf("export %s: delivery %s of alert %s %s", claim.exportId(), claim.id(), claim.alertId(), error);
+            QuarkusTransaction.requiringNew().run(() -> {
+                ExportDelivery.deleteById(claim.id());
+                AlertExport.update("lastErrorAt = ?1, lastError = ?2, failedCount = failedCount + 1 where id = ?3",
+                        now, error, claim.exportId());
+            });
+            return;
+        }
+        String error = truncate(message);
         Instant next = now.plus(backoff(attempts));
         LOG.warnf("export %s: delivery %s of alert %s failed (attempt %d, next at %s): %s", claim.exportId(),
                 claim.id(), claim.alertId(), attempts, next, error);
@@ -149,7 +180,10 @@ public class ExportDispatcher {
                     error, claim.id());
             AlertExport.update("lastErrorAt = ?1, lastError = ?2 where id = ?3", now, error, claim.exportId());
         });
-        return next;
+    }
+
+    private static String truncate(String message) {
+        return message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) : message;
     }
 
     /** {@code base × 2^(attempts-1)}, at most the cap. */

@@ -14,6 +14,7 @@ import jakarta.transaction.Transactional;
 
 import io.palisade.alert.persistence.Alert;
 import io.palisade.alert.persistence.AlertStatus;
+import io.palisade.alert.rest.InputText;
 import io.palisade.alert.security.CallerScopes;
 import io.palisade.common.problem.ProblemException;
 import io.quarkus.panache.common.Sort;
@@ -153,8 +154,8 @@ public class ExportService {
             throw ProblemException.badRequest("body", "an export needs at least name and kind");
         }
         String name = s.name() == null ? "" : s.name().strip();
-        if (name.isEmpty() || name.length() > 100) {
-            throw ProblemException.badRequest("name", "required, 1 to 100 characters");
+        if (name.isEmpty() || name.length() > 100 || InputText.hasControlCharacters(name)) {
+            throw ProblemException.badRequest("name", "required, 1 to 100 characters, no control characters");
         }
         if (AlertExport.count("name = ?1 and id <> ?2", name, export.id) > 0) {
             throw ProblemException.conflict("an export named '" + name + "' exists already");
@@ -191,8 +192,10 @@ public class ExportService {
             throw ProblemException.badRequest("filter.minSeverity", "must be one of " + ExportSeverity.NAMES);
         }
         List<String> types = emptyToNull(f.alertTypes());
-        if (types != null && types.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > 128)) {
-            throw ProblemException.badRequest("filter.alertTypes", "alert types are 1 to 128 characters");
+        if (types != null && types.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > 128
+                || InputText.hasControlCharacters(t))) {
+            throw ProblemException.badRequest("filter.alertTypes", "alert types are 1 to 128 characters, "
+                    + "no control characters");
         }
         List<String> statuses = emptyToNull(f.statuses());
         if (statuses != null) {
@@ -230,6 +233,9 @@ public class ExportService {
                     || uri.getHost() == null || uri.getUserInfo() != null || webhook.url().length() > 2048) {
                 throw ProblemException.badRequest("webhook.url",
                         "must be an absolute http(s) URL with a host and without user info, at most 2048 characters");
+            }
+            if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+                throw ProblemException.badRequest("webhook.url", "the port must be 1 to 65535");
             }
         } catch (URISyntaxException e) {
             throw ProblemException.badRequest("webhook.url", "not a URL: " + e.getReason());

@@ -16,10 +16,14 @@ import io.palisade.alert.persistence.Alert;
 
 /**
  * Sends one alert change as an RFC 5424 record with a CEF body: over TCP as one LF-terminated line (non-transparent
- * framing, which is what most SIEM syslog inputs accept; the record holds no CR/LF), over UDP as one datagram.
+ * framing, which is what most SIEM syslog inputs accept; the record holds no CR/LF), over UDP as one datagram (a
+ * record larger than a datagram can carry is a permanent failure).
  */
 @ApplicationScoped
 public class SyslogSender {
+    /** The largest UDP payload over IPv4: 65,535 − 8 (UDP header) − 20 (IP header). */
+    static final int MAX_DATAGRAM = 65_507;
+
     private final ExportConfig config;
     private final String hostname;
 
@@ -42,10 +46,14 @@ public class SyslogSender {
     }
 
     public void send(AlertExport export, Alert alert, String changeKind) throws DeliveryFailedException {
-        byte[] record = line(alert, changeKind).getBytes(StandardCharsets.UTF_8);
         String target = export.protocol + "://" + export.host + ":" + export.port;
         try {
+            byte[] record = line(alert, changeKind).getBytes(StandardCharsets.UTF_8);
             if ("udp".equals(export.protocol)) {
+                if (record.length > MAX_DATAGRAM) {
+                    throw new DeliveryFailedException("syslog " + target + " failed: the record is " + record.length
+                            + " bytes, more than a UDP datagram carries (" + MAX_DATAGRAM + ")", true, null);
+                }
                 InetSocketAddress address = new InetSocketAddress(export.host, export.port);
                 if (address.isUnresolved()) {
                     throw new DeliveryFailedException("syslog " + target + " failed: unknown host " + export.host);
@@ -64,7 +72,8 @@ public class SyslogSender {
                     out.flush();
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: e.g. a port InetSocketAddress refuses; a failed delivery, never a 500
             throw new DeliveryFailedException("syslog " + target + " failed: " + WebhookSender.describe(e), e);
         }
     }

@@ -1,6 +1,5 @@
 package io.palisade.alert.export;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,6 +7,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,7 +25,9 @@ import io.palisade.alert.rest.AlertView;
 
 /**
  * POSTs an alert in the alerts-API JSON shape, signed: {@code X-Palisade-Signature: sha256=<hex HMAC-SHA256 of the
- * body with the export's secret>}. Any 2xx is delivered; anything else, a timeout or a refused connection fails.
+ * body with the export's secret>}. Any 2xx is delivered; anything else, a timeout or a refused connection fails. A 4xx
+ * other than 408 and 429 is permanent: the receiver refuses this record, so retrying it cannot help. The request
+ * timeout bounds the whole exchange, response body included (HTTP/1.1 only, no h2c upgrade).
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -40,10 +45,21 @@ public class WebhookSender {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
                 .build();
     }
 
     public void send(AlertExport export, Alert alert, String changeKind, String deliveryId)
+            throws DeliveryFailedException {
+        try {
+            post(export, alert, changeKind, deliveryId);
+        } catch (RuntimeException e) {
+            // e.g. a stored URL HttpClient refuses (IllegalArgumentException): a failed delivery, never a 500
+            throw new DeliveryFailedException("POST " + export.url + " failed: " + describe(e), e);
+        }
+    }
+
+    private void post(AlertExport export, Alert alert, String changeKind, String deliveryId)
             throws DeliveryFailedException {
         byte[] body;
         try {
@@ -60,17 +76,30 @@ public class WebhookSender {
                 .header(EVENT, changeKind)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
+        // HttpRequest.timeout covers only the response headers: bound the body (a stalled receiver) here too
+        CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request,
+                HttpResponse.BodyHandlers.discarding());
         HttpResponse<Void> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
-            throw new DeliveryFailedException("POST " + export.url + " failed: " + describe(e), e);
+            response = exchange.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new DeliveryFailedException("POST " + export.url + " failed: no complete answer within "
+                    + config.requestTimeout().toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new DeliveryFailedException("POST " + export.url + " failed: "
+                    + describe(cause instanceof Exception c ? c : e), cause);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new DeliveryFailedException("interrupted", e);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new DeliveryFailedException("POST " + export.url + " answered HTTP " + response.statusCode());
+        int status = response.statusCode();
+        if (status / 100 != 2) {
+            boolean permanent = status / 100 == 4 && status != 408 && status != 429;
+            throw new DeliveryFailedException("POST " + export.url + " answered HTTP " + status
+                    + (permanent ? " (the receiver refuses this record)" : ""), permanent, null);
         }
     }
 

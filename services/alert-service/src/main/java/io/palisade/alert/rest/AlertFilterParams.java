@@ -53,6 +53,12 @@ public class AlertFilterParams {
     }
 
     AlertQuery.AlertFilter filter(CallerScopes scopes) {
+        InputText.check("severity", severity);
+        InputText.check("status", status);
+        InputText.check("alertType", alertType);
+        InputText.check("resourceType", resourceType);
+        InputText.check("tactic", tactic);
+        InputText.check("q", text);
         Instant start = instant("from", from);
         Instant end = instant("to", to);
         if (start != null && end != null && start.isAfter(end)) {

@@ -56,6 +56,7 @@ public class AlertResource {
                 throw ProblemException.badRequest("comment", "the body must be {\"comment\": \"...\"} or empty ("
                         + e.getOriginalMessage() + ")");
             }
+            InputText.check("comment", change.comment());
             if (change.comment() != null && change.comment().length() > MAX_COMMENT) {
                 throw ProblemException.badRequest("comment", "must be at most " + MAX_COMMENT + " characters");
             }

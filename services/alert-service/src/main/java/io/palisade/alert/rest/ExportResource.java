@@ -3,6 +3,7 @@ package io.palisade.alert.rest;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -16,10 +17,23 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
 import io.palisade.alert.export.AlertExport;
 import io.palisade.alert.export.ExportService;
 import io.palisade.alert.export.ExportSettings;
 import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.messaging.EventCodec;
+import io.palisade.common.problem.ProblemException;
 import io.palisade.common.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -30,6 +44,10 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Path("/api/exports")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExportResource {
+    /** Bodies are read strictly: an unknown field (a typo such as {@code minSeverty}) must not widen an export. */
+    private static final ObjectReader REQUEST = EventCodec.mapper().readerFor(ExportSettings.class)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     private final ExportService exports;
     private final SecurityIdentity identity;
     private final CallerScopes scopes;
@@ -59,8 +77,10 @@ public class ExportResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.SECURITY_ADMIN)
-    public Response create(ExportSettings settings) {
-        AlertExport export = exports.create(settings, identity.getPrincipal().getName(), scopes);
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ExportSettings.class)))
+    public Response create(JsonNode body) {
+        AlertExport export = exports.create(parse(body), identity.getPrincipal().getName(), scopes);
         return Response.created(URI.create("/api/exports/" + export.id)).entity(view(export)).build();
     }
 
@@ -68,8 +88,10 @@ public class ExportResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.SECURITY_ADMIN)
-    public ExportView update(@PathParam("id") UUID id, ExportSettings settings) {
-        return view(exports.update(id, settings, identity.getPrincipal().getName(), scopes));
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ExportSettings.class)))
+    public ExportView update(@PathParam("id") UUID id, JsonNode body) {
+        return view(exports.update(id, parse(body), identity.getPrincipal().getName(), scopes));
     }
 
     @DELETE
@@ -86,6 +108,31 @@ public class ExportResource {
     @RolesAllowed(Roles.SECURITY_ADMIN)
     public ExportService.TestOutcome test(@PathParam("id") UUID id) {
         return exports.test(id, scopes);
+    }
+
+    /** Reads the body strictly: unknown fields and wrong types are a 400 naming the field; no body → null. */
+    private static ExportSettings parse(JsonNode body) {
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            return null; // the service answers 400 "body"
+        }
+        if (!body.isObject()) {
+            throw ProblemException.badRequest("body", "must be a JSON object");
+        }
+        try {
+            return REQUEST.readValue(body);
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            String detail = e instanceof UnrecognizedPropertyException u
+                    ? "unknown field; known here: " + u.getKnownPropertyIds()
+                    : e.getOriginalMessage();
+            throw ProblemException.badRequest(field.isEmpty() ? "body" : field, detail);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("body", e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw ProblemException.badRequest("body", e.getMessage());
+        }
     }
 
     private ExportView view(AlertExport export) {

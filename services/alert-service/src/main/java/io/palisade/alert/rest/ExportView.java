@@ -19,10 +19,13 @@ public record ExportView(UUID id, String name, String kind, boolean enabled, Exp
     public record Webhook(String url, boolean secretSet) {
     }
 
-    /** How delivery fares: last success and error, how many were delivered, and the queue still waiting. */
+    /**
+     * How delivery fares: last success and error, how many were delivered, how many were dropped undelivered
+     * (permanent failures, or out of attempts), and the queue still waiting.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Status(Instant lastSuccessAt, Instant lastErrorAt, String lastError, long deliveredCount,
-            long pendingDeliveries, int maxAttempts) {
+            long failedDeliveries, long pendingDeliveries, int maxAttempts) {
     }
 
     public static ExportView of(AlertExport e, ExportService.Backlog backlog) {
@@ -31,8 +34,8 @@ public record ExportView(UUID id, String name, String kind, boolean enabled, Exp
         Webhook webhook = AlertExport.WEBHOOK.equals(e.kind) ? new Webhook(e.url, e.secret != null) : null;
         var syslog = AlertExport.SYSLOG.equals(e.kind) ? new ExportSettings.Syslog(e.host, e.port, e.protocol) : null;
         return new ExportView(e.id, e.name, e.kind, e.enabled, filter, webhook, syslog,
-                new Status(e.lastSuccessAt, e.lastErrorAt, e.lastError, e.deliveredCount, backlog.pending(),
-                        backlog.maxAttempts()),
+                new Status(e.lastSuccessAt, e.lastErrorAt, e.lastError, e.deliveredCount, e.failedCount,
+                        backlog.pending(), backlog.maxAttempts()),
                 e.createdBy, e.createdAt, e.updatedBy, e.updatedAt);
     }
 

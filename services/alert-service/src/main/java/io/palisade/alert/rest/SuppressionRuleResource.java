@@ -77,7 +77,7 @@ public class SuppressionRuleResource {
     public Page<SuppressionRuleView> list(@QueryParam("alertType") String alertType, @QueryParam("skip") Integer skip,
             @QueryParam("top") Integer top, @Context UriInfo uriInfo) {
         PageRequest page = PageRequest.of(skip, top);
-        return Page.of(rules.list(alertType, scopes, page).stream().map(SuppressionRuleView::of).toList(), page,
+        return Page.of(rules.list(InputText.check("alertType", alertType), scopes, page).stream().map(SuppressionRuleView::of).toList(), page,
                 uriInfo);
     }
 

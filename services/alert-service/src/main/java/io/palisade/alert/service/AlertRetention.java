@@ -19,6 +19,7 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class AlertRetention {
     private static final Logger LOG = Logger.getLogger(AlertRetention.class);
+    private static final int BATCH = 5000;
 
     private final AlertService alerts;
     private final int retentionDays;
@@ -44,7 +45,12 @@ public class AlertRetention {
     /** Deletes the alerts past retention as of {@code now}; returns how many. */
     public int purge(Instant now) {
         Instant before = now.minus(Duration.ofDays(retentionDays));
-        int deleted = alerts.purgeEndedBefore(before);
+        int deleted = 0;
+        int batch;
+        do {
+            batch = alerts.purgeEndedBefore(before, BATCH);
+            deleted += batch;
+        } while (batch == BATCH);
         purged.increment(deleted);
         if (deleted > 0) {
             LOG.infof("Deleted %d alerts whose activity ended before %s (retention %d days)", deleted, before,

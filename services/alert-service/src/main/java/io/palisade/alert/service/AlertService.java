@@ -96,13 +96,14 @@ public class AlertService {
         alert.resourceType = resourceType(event);
         alert.status = AlertStatus.Active;
         alert.persist();
-        changes.fire(new AlertChanged(alert.id, AlertChanged.Kind.Created));
-        // a matching suppression rule dismisses a new alert on arrival (never a correlation update, above)
+        // A matching suppression rule dismisses a new alert on arrival (never a correlation update, above), before
+        // anyone hears of it: the stream and exports see one Created alert, already Dismissed, with its history.
         var rule = suppression.firstMatch(alert, Instant.now());
         if (rule.isPresent()) {
-            changeStatus(alert.id, AlertStatus.Dismissed, rule.get().actor(),
+            recordChange(alert, AlertStatus.Dismissed, rule.get().actor(),
                     SuppressionService.dismissalComment(rule.get()));
         }
+        changes.fire(new AlertChanged(alert.id, AlertChanged.Kind.Created));
     }
 
     /** The cluster kind detection names in the alert's resource identifiers. */
@@ -206,11 +207,15 @@ public class AlertService {
         return ids.size();
     }
 
-    /** Deletes alerts whose activity ended before {@code before}, with their history; returns how many. */
+    /**
+     * Deletes up to {@code batch} alerts whose activity ended before {@code before}, with their history; returns how
+     * many. Batches keep each transaction short, however large the backlog.
+     */
     @Transactional
-    public int purgeEndedBefore(Instant before) {
-        return em.createNativeQuery("DELETE FROM alert WHERE end_time_utc < :before")
-                .setParameter("before", java.sql.Timestamp.from(before)).executeUpdate();
+    public int purgeEndedBefore(Instant before, int batch) {
+        return em.createNativeQuery("DELETE FROM alert WHERE id IN (SELECT id FROM alert WHERE end_time_utc < :before"
+                + " LIMIT :batch)")
+                .setParameter("before", java.sql.Timestamp.from(before)).setParameter("batch", batch).executeUpdate();
     }
 
     public Alert get(String id) {
@@ -241,6 +246,13 @@ public class AlertService {
         if (alert.status == target) {
             return;
         }
+        recordChange(alert, target, user, comment);
+        changes.fire(new AlertChanged(alert.id, AlertChanged.Kind.StatusChanged));
+    }
+
+    /** Moves the alert to {@code target} and writes the change into its history (no event). */
+    private static void recordChange(Alert alert, AlertStatus target, String user, String comment) {
+        String id = alert.id;
         AlertStateChange change = new AlertStateChange();
         change.alertId = id;
         change.fromStatus = alert.status;
@@ -250,6 +262,5 @@ public class AlertService {
         change.comment = comment;
         change.persist();
         alert.status = target;
-        changes.fire(new AlertChanged(alert.id, AlertChanged.Kind.StatusChanged));
     }
 }

@@ -18,6 +18,7 @@ import io.palisade.alert.persistence.AlertStatus;
 import io.palisade.alert.persistence.SuppressionCondition;
 import io.palisade.alert.persistence.SuppressionReason;
 import io.palisade.alert.persistence.SuppressionRule;
+import io.palisade.alert.rest.InputText;
 import io.palisade.alert.persistence.SuppressionState;
 import io.palisade.alert.security.CallerScopes;
 import io.palisade.common.api.ETags;
@@ -222,8 +223,8 @@ public class SuppressionService {
 
     private static void checkNameFree(String name, UUID connectorId, UUID self) {
         String query = "lower(name) = ?1 and " + (connectorId == null ? "connectorId is null" : "connectorId = ?2");
-        Object[] params = connectorId == null ? new Object[] { name.trim().toLowerCase() }
-                : new Object[] { name.trim().toLowerCase(), connectorId };
+        Object[] params = connectorId == null ? new Object[] { name.trim().toLowerCase(java.util.Locale.ROOT) }
+                : new Object[] { name.trim().toLowerCase(java.util.Locale.ROOT), connectorId };
         List<SuppressionRule> same = SuppressionRule.list(query, params);
         if (same.stream().anyMatch(r -> !r.id.equals(self))) {
             throw ProblemException.conflict("A suppression rule named '" + name.trim() + "' already exists"
@@ -235,6 +236,8 @@ public class SuppressionService {
      * Checks a draft and returns its conditions in stored form; every problem is reported at once, each naming its
      * field as the body spells it. A connector outside the caller's scopes is 403.
      */
+    private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
     private static List<SuppressionCondition> validate(Draft draft, boolean saving, SuppressionRule existing,
             CallerScopes scopes, Instant now) {
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -260,6 +263,15 @@ public class SuppressionService {
         }
         if (draft.comment() != null && draft.comment().length() > MAX_COMMENT) {
             errors.add(new Problem.FieldError("comment", "must be at most " + MAX_COMMENT + " characters"));
+        }
+        if (InputText.hasControlCharacters(draft.comment())) {
+            errors.add(new Problem.FieldError("comment", "must not contain control characters"));
+        }
+        if (InputText.hasControlCharacters(draft.alertType())) {
+            errors.add(new Problem.FieldError("alertType", "must not contain control characters"));
+        }
+        if (draft.expirationDateUtc() != null && draft.expirationDateUtc().isAfter(LATEST_EXPIRY)) {
+            errors.add(new Problem.FieldError("expirationDateUtc", "must be before the year 10000"));
         }
         boolean expirationUnchanged = existing != null && existing.expirationDateUtc != null
                 && existing.expirationDateUtc.equals(draft.expirationDateUtc());
@@ -321,9 +333,10 @@ public class SuppressionService {
             if (c.contains() != null) {
                 if (id) {
                     errors.add(new Problem.FieldError(at + ".contains", field + " takes exact values (equals or in)"));
-                } else if (c.contains().isBlank() || c.contains().length() > MAX_VALUE_LENGTH) {
+                } else if (c.contains().isBlank() || c.contains().length() > MAX_VALUE_LENGTH
+                        || InputText.hasControlCharacters(c.contains())) {
                     errors.add(new Problem.FieldError(at + ".contains", "must be 1 to " + MAX_VALUE_LENGTH
-                            + " characters"));
+                            + " characters, without control characters"));
                 } else {
                     conditions.add(new SuppressionCondition(field, null, c.contains()));
                 }
@@ -337,9 +350,10 @@ public class SuppressionService {
             }
             LinkedHashSet<String> clean = new LinkedHashSet<>();
             for (String value : values) {
-                if (value == null || value.isBlank() || value.length() > MAX_VALUE_LENGTH) {
+                if (value == null || value.isBlank() || value.length() > MAX_VALUE_LENGTH
+                        || InputText.hasControlCharacters(value)) {
                     errors.add(new Problem.FieldError(at + operator, "values must be 1 to " + MAX_VALUE_LENGTH
-                            + " characters"));
+                            + " characters, without control characters"));
                     break;
                 }
                 if (id) {

@@ -130,6 +130,11 @@ class ExportTest {
 
     /** A real HTTP receiver on loopback; answers 503 to the first {@code failures} requests, then 204. */
     HttpServer receiver(int port, int failures, List<Received> received) throws IOException {
+        return receiver(port, failures, 503, received);
+    }
+
+    /** A real HTTP receiver on loopback; answers {@code failure} to the first {@code failures} requests, then 204. */
+    HttpServer receiver(int port, int failures, int failure, List<Received> received) throws IOException {
         AtomicInteger requests = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/hook", exchange -> {
@@ -138,7 +143,7 @@ class ExportTest {
             received.add(new Received(new String(body, StandardCharsets.UTF_8),
                     headers.getFirst("X-Palisade-Signature"), headers.getFirst("X-Palisade-Delivery"),
                     headers.getFirst("X-Palisade-Event")));
-            exchange.sendResponseHeaders(requests.incrementAndGet() <= failures ? 503 : 204, -1);
+            exchange.sendResponseHeaders(requests.incrementAndGet() <= failures ? failure : 204, -1);
             exchange.close();
         });
         server.start();
@@ -265,13 +270,17 @@ class ExportTest {
 
         // a status change is exported too, with the new status
         given().auth().oauth2(Tokens.admin()).when().post("/api/alerts/" + id + "/dismiss").then().statusCode(204);
-        Awaitility.await().atMost(WAIT).until(() -> received.size() >= 3);
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.reader()).when()
+                .get(location).then()
+                .body("status.deliveredCount", equalTo(2))
+                .body("status.pendingDeliveries", equalTo(0))
+                .body("status.failedDeliveries", equalTo(0)));
+        assertEquals(3, received.size(), "one refused attempt and two deliveries, nothing more");
         Received change = received.get(2);
         assertTrue(signatureValid(change));
         assertEquals("StatusChanged", change.event());
         assertEquals("Dismissed", json(change.body()).path("properties").path("status").asText());
         assertTrue(!change.delivery().equals(delivered.delivery()));
-        assertEquals(3, received.size());
     }
 
     @Test
@@ -285,14 +294,90 @@ class ExportTest {
         publish(alert(connector, "Low"));
         String high = publish(alert(connector, "High"));
 
+        // the Low alert was published (and its outbox rows written) first: once the High one is delivered and the
+        // queue is empty, a Low delivery would have been sent already
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            assertTrue(received.stream().anyMatch(r -> high.equals(alertId(r))), "the High alert arrives");
+            given().auth().oauth2(Tokens.reader()).when().get(location).then()
+                    .body("filter.minSeverity", equalTo("High"))
+                    .body("status.pendingDeliveries", equalTo(0));
+        });
+        for (Received r : received) {
+            assertEquals("High", json(r.body()).path("properties").path("severity").asText(), r.body());
+            assertTrue(signatureValid(r));
+        }
+        assertEquals(1, received.size());
+        given().auth().oauth2(Tokens.reader()).when().get(location).then()
+                .body("status.deliveredCount", equalTo(1));
+    }
+
+    static String alertId(Received r) {
+        try {
+            return json(r.body()).path("properties").path("systemAlertId").asText();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aRecordTheReceiverRefusesIsDroppedAtOnceAndLaterOnesAreStillDelivered() throws Exception {
+        UUID connector = UUID.randomUUID();
+        List<Received> received = new CopyOnWriteArrayList<>();
+        int port = freePort();
+        receiver(port, 1, 422, received); // refuses the first record for good, accepts the rest
+        String location = createExport(webhookExport("refused-" + UUID.randomUUID(),
+                "http://127.0.0.1:" + port + "/hook", connector, ""));
+        publish(alert(connector, "Medium"));
+
         Awaitility.await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.reader()).when()
                 .get(location).then()
-                .body("filter.minSeverity", equalTo("High"))
+                .body("status.failedDeliveries", equalTo(1))
+                .body("status.pendingDeliveries", equalTo(0))
+                .body("status.deliveredCount", equalTo(0))
+                .body("status.lastError", containsString("422"))
+                .body("status.lastErrorAt", notNullValue()));
+        assertEquals(1, received.size(), "a 4xx is not retried");
+
+        String later = publish(alert(connector, "High"));
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.reader()).when()
+                .get(location).then()
                 .body("status.deliveredCount", equalTo(1))
-                .body("status.pendingDeliveries", equalTo(0)));
-        assertEquals(1, received.size());
-        assertEquals(high, json(received.get(0).body()).path("properties").path("systemAlertId").asText());
-        assertTrue(signatureValid(received.get(0)));
+                .body("status.pendingDeliveries", equalTo(0))
+                .body("status.failedDeliveries", equalTo(1)));
+        assertEquals(2, received.size());
+        assertEquals(later, alertId(received.get(1)));
+    }
+
+    @Test
+    void unknownFieldsAndOutOfRangeWebhookPortsAreRejected() {
+        UUID connector = UUID.randomUUID();
+        // a typo must not silently widen the export to every severity
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(webhookExport("typo-" + UUID.randomUUID(), "http://127.0.0.1/hook", connector,
+                        ",\"minSeverty\":\"High\""))
+                .when().post("/api/exports").then().statusCode(400)
+                .body("errors[0].field", equalTo("filter.minSeverty"));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"name\":\"x\",\"kind\":\"syslog\",\"enabeld\":false,"
+                        + "\"syslog\":{\"host\":\"127.0.0.1\",\"port\":514}}")
+                .when().post("/api/exports").then().statusCode(400)
+                .body("errors[0].field", equalTo("enabeld"));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(webhookExport("port-" + UUID.randomUUID(), "http://example.com:99999/hook", connector, ""))
+                .when().post("/api/exports").then().statusCode(400)
+                .body("errors[0].field", equalTo("webhook.url"));
+
+        String location = createExport(webhookExport("put-" + UUID.randomUUID(), "http://127.0.0.1/hook", connector,
+                ""));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(webhookExport("put-" + UUID.randomUUID(), "http://127.0.0.1/hook", connector,
+                        ",\"minSeverty\":\"High\""))
+                .when().put(location).then().statusCode(400)
+                .body("errors[0].field", equalTo("filter.minSeverty"));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(webhookExport("put-" + UUID.randomUUID(), "http://example.com:99999/hook", connector, ""))
+                .when().put(location).then().statusCode(400)
+                .body("errors[0].field", equalTo("webhook.url"));
     }
 
     @Test

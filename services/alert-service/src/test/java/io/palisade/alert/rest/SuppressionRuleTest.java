@@ -170,6 +170,11 @@ class SuppressionRuleTest {
                 "{\"expirationDateUtc\":\"2020-01-01T00:00:00Z\",\"name\""));
         cases.put("expirationDateUtc ", rule("n1", c, "K8S_X", "Enabled", ns).replace("{\"name\"",
                 "{\"expirationDateUtc\":\"tomorrow\",\"name\""));
+        cases.put("expirationDateUtc  ", rule("n1", c, "K8S_X", "Enabled", ns).replace("{\"name\"",
+                "{\"expirationDateUtc\":\"+300000-01-01T00:00:00Z\",\"name\""));
+        cases.put("comment ", rule("n1", c, "K8S_X", "Enabled", ns).replace("CI deployer", "CI\\u0000deployer"));
+        cases.put("suppressionAlertsScope.allOf[0].in   ",
+                rule("n1", c, "K8S_X", "Enabled", "{\"field\":\"user\",\"in\":[\"bo\\u0000b\"]}"));
         cases.put("suppresionAlertsScope", rule("n1", c, "K8S_X", "Enabled", ns)
                 .replace("suppressionAlertsScope", "suppresionAlertsScope"));
         cases.put("suppressionAlertsScope.allOf[0].field",
