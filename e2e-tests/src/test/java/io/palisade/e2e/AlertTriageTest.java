@@ -67,32 +67,46 @@ class AlertTriageTest {
                 .header("Authorization", "Bearer " + Stack.token("bob")).header("Accept", "text/event-stream").build();
         HttpResponse<java.io.InputStream> stream = http.send(open, HttpResponse.BodyHandlers.ofInputStream());
         org.junit.jupiter.api.Assertions.assertEquals(200, stream.statusCode());
-        BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
-        // the stream is subscribed once its opening comment arrives: nothing published after it is missed
-        for (String line = lines.readLine(); line != null && !line.startsWith(": connected"); line = lines.readLine()) {
-            // skip the retry hint
-        }
-        CompletableFuture<String> simulatedSeen = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line; (line = lines.readLine()) != null;) {
-                    if (line.startsWith("data:") && line.contains(clusterId) && line.contains("[Simulated]")) {
-                        return line;
+        String live;
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+            // the stream is subscribed once its opening comment (":connected") arrives: nothing published after it is
+            // missed; a stream that never opens fails the test instead of hanging it
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        if (line.startsWith(":") && line.contains("connected")) {
+                            return true;
+                        }
                     }
+                    return false;
+                } catch (java.io.IOException e) {
+                    return false;
                 }
-                return null;
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        });
+            }).get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+            CompletableFuture<String> simulatedSeen = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line; (line = lines.readLine()) != null;) {
+                        if (line.startsWith("data:") && line.contains(clusterId) && line.contains("[Simulated]")) {
+                            return line;
+                        }
+                    }
+                    return null;
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            });
 
-        as("alice").contentType(ContentType.JSON)
-                .body("{\"clusterId\":\"" + clusterId + "\",\"connectorId\":\"" + connectorId
-                        + "\",\"properties\":{\"kind\":\"Bundles\",\"bundles\":[\"KubernetesService\"]}}")
-                .when().post("/api/alerts/simulate").then().statusCode(202);
+            as("alice").contentType(ContentType.JSON)
+                    .body("{\"clusterId\":\"" + clusterId + "\",\"connectorId\":\"" + connectorId
+                            + "\",\"properties\":{\"kind\":\"Bundles\",\"bundles\":[\"KubernetesService\"]}}")
+                    .when().post("/api/alerts/simulate").then().statusCode(202);
 
-        String live = simulatedSeen.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+            live = simulatedSeen.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            stream.body().close();
+        }
         assertTrue(live != null && live.contains("\"simulated\":\"true\""), String.valueOf(live));
-        stream.body().close();
 
         Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> as("bob")
                 .queryParam("clusterId", clusterId).queryParam("simulated", "true").queryParam("top", 500)
