@@ -3,7 +3,6 @@ package io.palisade.alert.rest;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -21,19 +20,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.palisade.alert.export.AlertExport;
 import io.palisade.alert.export.ExportService;
 import io.palisade.alert.export.ExportSettings;
 import io.palisade.alert.security.CallerScopes;
-import io.palisade.common.messaging.EventCodec;
-import io.palisade.common.problem.ProblemException;
 import io.palisade.common.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -44,9 +36,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Path("/api/exports")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExportResource {
-    /** Bodies are read strictly: an unknown field (a typo such as {@code minSeverty}) must not widen an export. */
-    private static final ObjectReader REQUEST = EventCodec.mapper().readerFor(ExportSettings.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final StrictBody<ExportSettings> REQUEST = StrictBody.of(ExportSettings.class);
 
     private final ExportService exports;
     private final SecurityIdentity identity;
@@ -110,29 +100,9 @@ public class ExportResource {
         return exports.test(id, scopes);
     }
 
-    /** Reads the body strictly: unknown fields and wrong types are a 400 naming the field; no body → null. */
+    /** Reads the body strictly (see {@link StrictBody}); no body → null, which the service answers with 400 "body". */
     private static ExportSettings parse(JsonNode body) {
-        if (body == null || body.isNull() || body.isMissingNode()) {
-            return null; // the service answers 400 "body"
-        }
-        if (!body.isObject()) {
-            throw ProblemException.badRequest("body", "must be a JSON object");
-        }
-        try {
-            return REQUEST.readValue(body);
-        } catch (JsonMappingException e) {
-            String field = e.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            String detail = e instanceof UnrecognizedPropertyException u
-                    ? "unknown field; known here: " + u.getKnownPropertyIds()
-                    : e.getOriginalMessage();
-            throw ProblemException.badRequest(field.isEmpty() ? "body" : field, detail);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("body", e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw ProblemException.badRequest("body", e.getMessage());
-        }
+        return REQUEST.read(body);
     }
 
     private ExportView view(AlertExport export) {

@@ -2,7 +2,6 @@ package io.palisade.alert.rest;
 
 import java.net.URI;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -29,11 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.palisade.alert.persistence.SuppressionRule;
 import io.palisade.alert.rest.SuppressionRuleDtos.SimulationView;
@@ -44,7 +39,6 @@ import io.palisade.alert.service.SuppressionService;
 import io.palisade.common.api.ETags;
 import io.palisade.common.api.Page;
 import io.palisade.common.api.PageRequest;
-import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.ProblemException;
 import io.palisade.common.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -58,8 +52,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Suppression rules", description = "Dismiss matching new alerts automatically; simulate before saving")
 public class SuppressionRuleResource {
-    private static final ObjectReader REQUEST = EventCodec.mapper().readerFor(SuppressionRuleRequest.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final StrictBody<SuppressionRuleRequest> REQUEST = StrictBody.of(SuppressionRuleRequest.class);
 
     private final SuppressionService rules;
     private final SecurityIdentity identity;
@@ -162,26 +155,13 @@ public class SuppressionRuleResource {
         return response.entity(SuppressionRuleView.of(rule)).tag(new EntityTag(String.valueOf(rule.version))).build();
     }
 
-    /** Reads the body strictly: wrong types, bad values and unknown fields are a 400 naming the field. */
+    /** Reads the body strictly (see {@link StrictBody}); a body is required. */
     private static SuppressionRuleRequest parse(JsonNode body) {
-        if (body == null || body.isNull() || body.isMissingNode()) {
+        SuppressionRuleRequest request = REQUEST.read(body);
+        if (request == null) {
             throw ProblemException.badRequest("body", "a JSON body is required");
         }
-        if (!body.isObject()) {
-            throw ProblemException.badRequest("body", "must be a JSON object");
-        }
-        try {
-            return REQUEST.readValue(body);
-        } catch (JsonMappingException e) {
-            String field = e.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            throw ProblemException.badRequest(field.isEmpty() ? "body" : field, e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("body", e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw ProblemException.badRequest("body", e.getMessage());
-        }
+        return request;
     }
 
     private String user() {
