@@ -15,6 +15,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * Authorization, body). alert-service is pointed at a port where nothing listens.
  */
 public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
+    /** A path ending in /slow is answered after this long: longer than the gateway's test timeout. */
+    static final long SLOW_MILLIS = 6000;
     private HttpServer server;
 
     @Override
@@ -24,7 +26,15 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().endsWith("/slow")) {
+                try {
+                    Thread.sleep(SLOW_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             String firehoseKey = exchange.getRequestHeaders().getFirst("X-Amz-Firehose-Access-Key");

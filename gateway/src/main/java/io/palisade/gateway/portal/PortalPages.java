@@ -1,0 +1,38 @@
+package io.palisade.gateway.portal;
+
+import java.net.URI;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+
+/** The pages outside the signed-in portal: the front door's redirect, the signed-out page, and "no Palisade role". */
+@Path("/")
+public class PortalPages {
+    private final Template signedOut;
+
+    public PortalPages(@Location("portal/signed-out") Template signedOut) {
+        this.signedOut = signedOut;
+    }
+
+    @GET
+    @PermitAll
+    public Response root() {
+        return Response.seeOther(URI.create("/portal")).build();
+    }
+
+    @GET
+    @Path("signed-out")
+    @PermitAll
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance signedOut() {
+        return signedOut.instance();
+    }
+}
