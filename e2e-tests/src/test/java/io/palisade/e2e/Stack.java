@@ -33,6 +33,10 @@ final class Stack {
                 .then().statusCode(200).extract().path("access_token"));
     }
 
+    static String password(String user) {
+        return PASSWORDS.get(user);
+    }
+
     static RequestSpecification as(String user) {
         return given().baseUri(GATEWAY).auth().oauth2(token(user));
     }

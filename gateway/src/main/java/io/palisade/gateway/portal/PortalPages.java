@@ -13,7 +13,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 
-/** The pages outside the signed-in portal: the front door's redirect, the signed-out page, and "no Palisade role". */
+/** The pages around the signed-in portal: the front door's redirect and the signed-out page. */
 @Path("/")
 public class PortalPages {
     private final Template signedOut;
