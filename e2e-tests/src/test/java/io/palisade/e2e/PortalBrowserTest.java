@@ -179,7 +179,11 @@ class PortalBrowserTest {
     void everyPageRendersForAliceAndTheNarrowWindowHasAMenu() throws Exception {
         try (Browser alice = Browser.signedInAs("alice")) {
             for (var page : List.of(Map.entry("/portal/recommendations", "09-recommendations"),
-                    Map.entry("/portal/rules", "10-rules"))) {
+                    Map.entry("/portal/rules", "10-rules"),
+                    Map.entry("/portal/rules?tab=custom", "10-rules-custom"),
+                    Map.entry("/portal/rules?tab=suppression", "10-rules-suppression"),
+                    Map.entry("/portal/environment/connectors/new", "12-add-connector"),
+                    Map.entry("/portal/environment/connectors/new?environment=AwsAccount", "12-add-connector-aws"))) {
                 alice.open(page.getKey());
                 alice.waitFor(By.tagName("h1"));
                 assertFalse(alice.has(By.cssSelector(".error")), page.getKey() + " shows an error: "
