@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -262,14 +263,8 @@ public class RulePages {
     /** Creates a suppression rule from the form; a refusal re-renders the form as filled with the service's reason. */
     @POST
     @Path("suppression")
-    public Response createSuppression(@FormParam("name") String name, @FormParam("connectorId") String connectorId,
-            @FormParam("alertType") String alertType, @FormParam("state") String state,
-            @FormParam("reason") String reason, @FormParam("comment") String comment,
-            @FormParam("expires") String expires, @FormParam("conditionField") List<String> fields,
-            @FormParam("conditionOperator") List<String> operators,
-            @FormParam("conditionValue") List<String> values) {
-        Map<String, Object> draft = draft(name, connectorId, alertType, state, reason, comment, expires, fields,
-                operators, values);
+    public Response createSuppression(@BeanParam SuppressionForm form) {
+        Map<String, Object> draft = form.draft();
         var created = api.post("/api/suppression-rules", body(draft, true));
         if (!created.ok()) {
             return suppressionSection(created.status(), draft, null, null, api.problem(created));
@@ -291,14 +286,8 @@ public class RulePages {
     /** How many open alerts the rule being written would dismiss now (changes nothing). */
     @POST
     @Path("suppression/simulate")
-    public Response simulateDraft(@FormParam("name") String name, @FormParam("connectorId") String connectorId,
-            @FormParam("alertType") String alertType, @FormParam("state") String state,
-            @FormParam("reason") String reason, @FormParam("comment") String comment,
-            @FormParam("expires") String expires, @FormParam("conditionField") List<String> fields,
-            @FormParam("conditionOperator") List<String> operators,
-            @FormParam("conditionValue") List<String> values) {
-        Map<String, Object> draft = draft(name, connectorId, alertType, state, reason, comment, expires, fields,
-                operators, values);
+    public Response simulateDraft(@BeanParam SuppressionForm form) {
+        Map<String, Object> draft = form.draft();
         return simulation(api.post("/api/suppression-rules/simulate", body(draft, false)));
     }
 
@@ -372,6 +361,25 @@ public class RulePages {
     }
 
     /** The form as the user filled it, to fill it again after a refusal. */
+    /** The suppression-rule form as posted (create and simulate read the same fields). */
+    public static class SuppressionForm {
+        @FormParam("name") String name;
+        @FormParam("connectorId") String connectorId;
+        @FormParam("alertType") String alertType;
+        @FormParam("state") String state;
+        @FormParam("reason") String reason;
+        @FormParam("comment") String comment;
+        @FormParam("expires") String expires;
+        @FormParam("conditionField") List<String> fields;
+        @FormParam("conditionOperator") List<String> operators;
+        @FormParam("conditionValue") List<String> values;
+
+        Map<String, Object> draft() {
+            return RulePages.draft(name, connectorId, alertType, state, reason, comment, expires, fields, operators,
+                    values);
+        }
+    }
+
     private static Map<String, Object> draft(String name, String connectorId, String alertType, String state,
             String reason, String comment, String expires, List<String> fields, List<String> operators,
             List<String> values) {
