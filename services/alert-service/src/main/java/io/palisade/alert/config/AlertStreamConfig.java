@@ -21,4 +21,19 @@ public interface AlertStreamConfig {
      */
     @WithDefault("256")
     int bufferSize();
+
+    /**
+     * How often the connection on which this replica listens for alert changes (PostgreSQL {@code LISTEN}) is checked
+     * while it is quiet; a connection that does not answer within 5 s is replaced, so a silently dropped connection
+     * (no TCP reset) is noticed within about this interval.
+     */
+    @WithDefault("30s")
+    Duration listenerCheckInterval();
+
+    /**
+     * The longest wait between two attempts to (re)open the listening connection; the wait starts at 1 s and doubles
+     * up to this.
+     */
+    @WithDefault("30s")
+    Duration listenerRetryMax();
 }

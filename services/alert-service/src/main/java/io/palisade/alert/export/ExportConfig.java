@@ -33,8 +33,11 @@ public interface ExportConfig {
     int batchSize();
 
     /**
-     * How long a claimed delivery is reserved for the instance that claimed it; if that instance dies mid-send, the
-     * delivery is retried after this (at-least-once). Must exceed a round's worst case (batch × timeouts).
+     * How long a claimed delivery is reserved for the instance that claimed it (by the database's clock); if that
+     * instance dies mid-send, the delivery is retried after this (at-least-once). The claim is renewed just before each
+     * send, so this must outlast one send, not a whole round: at least twice {@code connect-timeout + request-timeout}
+     * (checked at startup). A row that waited longer than this in a slow round, and was claimed by another instance
+     * meanwhile, is left to that instance.
      */
     @WithDefault("5m")
     Duration claimLease();

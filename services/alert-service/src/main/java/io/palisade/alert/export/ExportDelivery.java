@@ -41,4 +41,8 @@ public class ExportDelivery extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** The dispatcher round that claimed the row last (null when unclaimed); its writes to the row are fenced by it. */
+    @Column(name = "claim_token")
+    public UUID claimToken;
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 
 import org.jboss.logging.Logger;
 
@@ -19,12 +20,19 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Delivers the outbox. Each round claims due deliveries ({@code FOR UPDATE SKIP LOCKED}, so several instances share
- * the work) by moving their next attempt a lease ahead, then sends each outside any transaction: delivered rows are
- * deleted, failed ones wait {@code base × 2^(attempts-1)} (capped) and are retried until delivered, until their
- * export is disabled or deleted, or until {@code max-attempts} failures; then, or at once on a permanent failure, the
- * row is dropped and counted in the export's {@code failed_count}. After a failure the export's other rows of the
- * round are released untried for the next pass (each row keeps its own backoff). The alert is rendered as it is at send time. An instance that dies mid-send leaves
- * its claims to expire, so delivery is at-least-once; receivers dedupe on {@code X-Palisade-Delivery}.
+ * the work) by moving their next attempt a lease ahead and writing the round's claim token, then sends each outside
+ * any transaction: delivered rows are deleted, failed ones wait {@code base × 2^(attempts-1)} (capped) and are retried
+ * until delivered, until their export is disabled or deleted, or until {@code max-attempts} failures; then, or at
+ * once on a permanent failure, the row is dropped and counted in the export's {@code failed_count}. After a failure
+ * the export's other rows of the round are released untried for the next pass (each row keeps its own backoff). The
+ * alert is rendered as it is at send time.
+ *
+ * <p>Several replicas: every time is the database's ({@code now()}), never a replica's clock. Just before sending a
+ * row, the round renews its lease on it, so the lease has to outlast one send (connect + request timeout), not a whole
+ * round; if the round was too slow and another replica has claimed the row since, the renewal finds it gone and the
+ * row is not sent. Every write after the send names the round's claim token, so a round that was overtaken anyway
+ * cannot delete, reschedule or count a row another replica owns. An instance that dies mid-send leaves its claims to
+ * expire, so delivery is at-least-once; receivers dedupe on {@code X-Palisade-Delivery}.
  */
 @ApplicationScoped
 public class ExportDispatcher {
@@ -32,11 +40,26 @@ public class ExportDispatcher {
     private static final int MAX_ERROR = 1000;
 
     private static final String CLAIM = """
-            UPDATE export_delivery SET next_attempt_at = :leaseUntil
-             WHERE id IN (SELECT id FROM export_delivery WHERE next_attempt_at <= :now
+            UPDATE export_delivery SET next_attempt_at = now() + interval '1 millisecond' * :leaseMillis,
+                   claim_token = :token
+             WHERE id IN (SELECT id FROM export_delivery WHERE next_attempt_at <= now()
                           ORDER BY next_attempt_at, created_at LIMIT :limit FOR UPDATE SKIP LOCKED)
             RETURNING id, export_id, alert_id, change_kind, attempts, created_at
             """;
+    /** Extends the round's lease on a row just before it is sent; no row: another round has claimed it since. */
+    private static final String RENEW = """
+            UPDATE export_delivery SET next_attempt_at = now() + interval '1 millisecond' * :leaseMillis
+             WHERE id = :id AND claim_token = :token
+            """;
+    private static final String RELEASE = """
+            UPDATE export_delivery SET next_attempt_at = now(), claim_token = NULL WHERE id = :id AND claim_token = :token
+            """;
+    private static final String RETRY = """
+            UPDATE export_delivery SET attempts = :attempts, last_error = :error, claim_token = NULL,
+                   next_attempt_at = now() + interval '1 millisecond' * :delayMillis
+             WHERE id = :id AND claim_token = :token
+            """;
+    private static final String DROP = "DELETE FROM export_delivery WHERE id = :id AND claim_token = :token";
 
     private final ExportConfig config;
     private final EntityManager em;
@@ -44,13 +67,21 @@ public class ExportDispatcher {
     private final SyslogSender syslog;
 
     public ExportDispatcher(ExportConfig config, EntityManager em, WebhookSender webhook, SyslogSender syslog) {
+        Duration send = config.connectTimeout().plus(config.requestTimeout());
+        if (config.claimLease().compareTo(send.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("palisade.export.claim-lease (" + config.claimLease()
+                    + ") must be at least twice connect-timeout + request-timeout (" + send.multipliedBy(2)
+                    + "), the longest one delivery may take");
+        }
         this.config = config;
         this.em = em;
         this.webhook = webhook;
         this.syslog = syslog;
     }
 
-    record Claim(UUID id, UUID exportId, String alertId, String changeKind, int attempts, Instant createdAt) {
+    /** One claimed row; {@code token} is the claiming round's, which every later write of the row names. */
+    record Claim(UUID id, UUID token, UUID exportId, String alertId, String changeKind, int attempts,
+            Instant createdAt) {
     }
 
     private record Target(AlertExport export, Alert alert) {
@@ -96,25 +127,34 @@ public class ExportDispatcher {
 
     /** Gives a claimed row back untried: due now, so it sorts after the rows already waiting and is taken next pass. */
     private void release(Claim claim) {
-        Instant now = Instant.now();
-        QuarkusTransaction.requiringNew().run(() -> ExportDelivery.update("nextAttemptAt = ?1 where id = ?2", now,
-                claim.id()));
+        QuarkusTransaction.requiringNew().run(() -> fenced(RELEASE, claim).executeUpdate());
     }
 
     private List<Claim> claim() {
-        Instant now = Instant.now();
+        UUID token = UUID.randomUUID();
         List<?> rows = em.createNativeQuery(CLAIM)
-                .setParameter("leaseUntil", now.plus(config.claimLease()))
-                .setParameter("now", now)
+                .setParameter("leaseMillis", config.claimLease().toMillis())
+                .setParameter("token", token)
                 .setParameter("limit", config.batchSize())
                 .getResultList();
         List<Claim> claims = new ArrayList<>();
         for (Object row : rows) {
             Object[] c = (Object[]) row;
-            claims.add(new Claim(uuid(c[0]), uuid(c[1]), (String) c[2], (String) c[3], ((Number) c[4]).intValue(),
-                    instant(c[5])));
+            claims.add(new Claim(uuid(c[0]), token, uuid(c[1]), (String) c[2], (String) c[3],
+                    ((Number) c[4]).intValue(), instant(c[5])));
         }
         return claims;
+    }
+
+    /** A statement on the claimed row that changes nothing unless the row is still this round's claim. */
+    private Query fenced(String sql, Claim claim) {
+        return em.createNativeQuery(sql).setParameter("id", claim.id()).setParameter("token", claim.token());
+    }
+
+    private static void overtaken(Claim claim, String outcome) {
+        LOG.warnf("export %s: delivery %s of alert %s %s, but another instance claimed it after this one's lease ran"
+                + " out; its outcome is left to that instance", claim.exportId(), claim.id(), claim.alertId(),
+                outcome);
     }
 
     /**
@@ -123,10 +163,17 @@ public class ExportDispatcher {
      */
     private boolean deliver(Claim claim) {
         Target target = QuarkusTransaction.requiringNew().call(() -> {
+            if (fenced(RENEW, claim).setParameter("leaseMillis", config.claimLease().toMillis())
+                    .executeUpdate() == 0) {
+                LOG.warnf("export %s: delivery %s of alert %s was claimed by another instance while it waited in"
+                        + " this one's round (longer than palisade.export.claim-lease); not sent here",
+                        claim.exportId(), claim.id(), claim.alertId());
+                return null;
+            }
             AlertExport export = AlertExport.findById(claim.exportId());
             Alert alert = Alert.findById(claim.alertId());
             if (export == null || !export.enabled || alert == null) {
-                ExportDelivery.deleteById(claim.id());
+                fenced(DROP, claim).executeUpdate();
                 return null;
             }
             return new Target(export, alert);
@@ -146,7 +193,10 @@ public class ExportDispatcher {
         }
         Instant now = Instant.now();
         QuarkusTransaction.requiringNew().run(() -> {
-            ExportDelivery.deleteById(claim.id());
+            if (fenced(DROP, claim).executeUpdate() == 0) {
+                overtaken(claim, "was delivered");
+                return;
+            }
             AlertExport.update("lastSuccessAt = ?1, deliveredCount = deliveredCount + 1 where id = ?2", now,
                     claim.exportId());
         });
@@ -165,19 +215,25 @@ public class ExportDispatcher {
             String error = truncate(reason + message);
             LOG.errorf("export %s: delivery %s of alert %s %s", claim.exportId(), claim.id(), claim.alertId(), error);
             QuarkusTransaction.requiringNew().run(() -> {
-                ExportDelivery.deleteById(claim.id());
+                if (fenced(DROP, claim).executeUpdate() == 0) {
+                    overtaken(claim, "failed");
+                    return;
+                }
                 AlertExport.update("lastErrorAt = ?1, lastError = ?2, failedCount = failedCount + 1 where id = ?3",
                         now, error, claim.exportId());
             });
             return;
         }
         String error = truncate(message);
-        Instant next = now.plus(backoff(attempts));
-        LOG.warnf("export %s: delivery %s of alert %s failed (attempt %d, next at %s): %s", claim.exportId(),
-                claim.id(), claim.alertId(), attempts, next, error);
+        Duration delay = backoff(attempts);
+        LOG.warnf("export %s: delivery %s of alert %s failed (attempt %d, next in %s): %s", claim.exportId(),
+                claim.id(), claim.alertId(), attempts, delay, error);
         QuarkusTransaction.requiringNew().run(() -> {
-            ExportDelivery.update("attempts = ?1, nextAttemptAt = ?2, lastError = ?3 where id = ?4", attempts, next,
-                    error, claim.id());
+            if (fenced(RETRY, claim).setParameter("attempts", attempts).setParameter("error", error)
+                    .setParameter("delayMillis", delay.toMillis()).executeUpdate() == 0) {
+                overtaken(claim, "failed");
+                return;
+            }
             AlertExport.update("lastErrorAt = ?1, lastError = ?2 where id = ?3", now, error, claim.exportId());
         });
     }

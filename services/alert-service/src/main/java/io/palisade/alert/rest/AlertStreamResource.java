@@ -23,7 +23,9 @@ import io.smallrye.mutiny.subscription.BackPressureFailure;
  * {@code GET /api/alerts/stream}: Server-Sent Events of new and changed alerts the caller may see. Each change is
  * {@code event: alert}, {@code id: <alert id>}, {@code data: {"changeKind": "Created|Updated|StatusChanged",
  * "alert": <the alert as the alerts API shows it>}}; a comment line opens the stream and another one is sent every
- * heartbeat interval. A client that reads too slowly gets a closing comment and the end of the stream.
+ * heartbeat interval. A client that reads too slowly, or whose stream may have missed changes (the replica's
+ * listening database connection was interrupted), gets a closing comment and the end of the stream. Changes made on any
+ * replica reach every replica's streams ({@link AlertStream}).
  */
 @Path("/api/alerts/stream")
 public class AlertStreamResource {
@@ -67,6 +69,10 @@ public class AlertStreamResource {
                 .onFailure(BackPressureFailure.class).recoverWithItem(() -> sse.newEventBuilder()
                         .comment("closed: more than " + config.bufferSize()
                                 + " changes were waiting for this client; reconnect and reload the alert list")
+                        .build())
+                .onFailure(AlertStream.Interrupted.class).recoverWithItem(() -> sse.newEventBuilder()
+                        .comment("closed: the live feed may have missed changes (its database connection was"
+                                + " interrupted); reconnect and reload the alert list")
                         .build());
     }
 }

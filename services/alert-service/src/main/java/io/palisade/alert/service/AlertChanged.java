@@ -2,8 +2,10 @@ package io.palisade.alert.service;
 
 /**
  * Fired (as a CDI event) when an alert is stored for the first time, updated by a correlation update, or changes
- * status. The live stream observes it {@code AFTER_SUCCESS} (it only ever shows committed alerts); the export outbox
- * observes it {@code IN_PROGRESS}, so that its delivery rows commit together with the alert change and none is lost.
+ * status. Both observers run {@code IN_PROGRESS}, inside the transaction that changes the alert, so that what they
+ * write commits with the change or not at all: the export outbox queues its delivery rows, and
+ * {@link AlertChangeChannel} queues a PostgreSQL notification that reaches the live streams of every replica once the
+ * change has committed.
  */
 public record AlertChanged(String alertId, Kind kind) {
     public enum Kind {

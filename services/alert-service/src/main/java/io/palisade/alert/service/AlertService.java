@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -44,11 +45,13 @@ public class AlertService {
     /**
      * Stores a new alert as Active. An alert seen before is a correlation update (more events of the same rule on the
      * same entity) or a redelivery: its time range widens and its count and evidence follow the newest state (the
-     * higher count, or at an equal count the later end); the status a user gave it is never overwritten.
+     * higher count, or at an equal count the later end); the status a user gave it is never overwritten: the stored
+     * alert is read and locked ({@code FOR UPDATE}) until this transaction ends, so a status change made meanwhile
+     * (on any replica) waits for it, or is read by it, and is never written back over with the status it had before.
      */
     @Transactional
     public void receive(AlertEvent event) {
-        Alert alert = Alert.findById(event.systemAlertId());
+        Alert alert = Alert.findById(event.systemAlertId(), LockModeType.PESSIMISTIC_WRITE);
         if (alert != null) {
             int newCount = count(event.extendedProperties());
             int oldCount = count(alert.extendedProperties);
@@ -191,8 +194,9 @@ public class AlertService {
     @Transactional
     public int bulkChange(AlertQuery.AlertFilter filter, AlertStatus target, String user, String comment) {
         AlertQuery query = AlertQuery.of(filter);
+        // one order for every bulk change, so that two of them lock shared alerts in the same order (no deadlock)
         var sql = em.createNativeQuery("SELECT id FROM alert WHERE " + query.where() + " AND status <> :target"
-                + " ORDER BY time_generated_utc LIMIT :limit");
+                + " ORDER BY time_generated_utc, id LIMIT :limit");
         query.params().forEach(sql::setParameter);
         @SuppressWarnings("unchecked")
         List<String> ids = sql.setParameter("target", target.name()).setParameter("limit", MAX_BULK + 1)
@@ -201,20 +205,27 @@ public class AlertService {
             throw ProblemException.badRequest("filter", "matches more than " + MAX_BULK
                     + " alerts to change; narrow the filter");
         }
+        int changed = 0;
         for (String id : ids) {
-            changeStatus(id, target, user, comment);
+            // locked one by one, as a single change would be; one deleted or changed meanwhile is passed over
+            Alert alert = Alert.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (alert != null && changeTo(alert, target, user, comment)) {
+                changed++;
+            }
         }
-        return ids.size();
+        return changed;
     }
 
     /**
      * Deletes up to {@code batch} alerts whose activity ended before {@code before}, with their history; returns how
-     * many. Batches keep each transaction short, however large the backlog.
+     * many. Batches keep each transaction short, however large the backlog. Alerts locked by another transaction (a
+     * status change, a correlation update, another replica's purge) are skipped, not waited for: every replica purges,
+     * and none blocks or deadlocks another; what is skipped goes in a later batch or run.
      */
     @Transactional
     public int purgeEndedBefore(Instant before, int batch) {
         return em.createNativeQuery("DELETE FROM alert WHERE id IN (SELECT id FROM alert WHERE end_time_utc < :before"
-                + " LIMIT :batch)")
+                + " LIMIT :batch FOR UPDATE SKIP LOCKED)")
                 .setParameter("before", java.sql.Timestamp.from(before)).setParameter("batch", batch).executeUpdate();
     }
 
@@ -239,15 +250,28 @@ public class AlertService {
         return AlertStateChange.list("alertId", Sort.ascending("changedAt", "id"), alertId);
     }
 
-    /** Moves the alert to {@code target}; a change to the status it already has records nothing. */
+    /**
+     * Moves the alert to {@code target}; a change to the status it already has records nothing. The alert is read and
+     * locked ({@code FOR UPDATE}) until this transaction ends, so a correlation update running meanwhile (on any
+     * replica) is waited for and kept, never written back over with the alert as it was before.
+     */
     @Transactional
     public void changeStatus(String id, AlertStatus target, String user, String comment) {
-        Alert alert = get(id);
+        Alert alert = Alert.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (alert == null) {
+            throw ProblemException.notFound("Alert", id);
+        }
+        changeTo(alert, target, user, comment);
+    }
+
+    /** Moves a locked alert to {@code target} and tells of it; false if it already had that status. */
+    private boolean changeTo(Alert alert, AlertStatus target, String user, String comment) {
         if (alert.status == target) {
-            return;
+            return false;
         }
         recordChange(alert, target, user, comment);
         changes.fire(new AlertChanged(alert.id, AlertChanged.Kind.StatusChanged));
+        return true;
     }
 
     /** Moves the alert to {@code target} and writes the change into its history (no event). */

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 
+import io.palisade.alert.OtherReplica;
 import io.palisade.common.events.AlertEvent;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.messaging.Topics;
@@ -346,6 +348,70 @@ class ExportTest {
                 .body("status.failedDeliveries", equalTo(1)));
         assertEquals(2, received.size());
         assertEquals(later, alertId(received.get(1)));
+    }
+
+    /**
+     * Two replicas: this one sends a delivery while another, its lease having run out (as if this one had stalled),
+     * claims the same row. When the send returns, this replica must leave the row, and the counts, to the new owner.
+     */
+    @Test
+    void aReplicaThatLostItsClaimDuringASendLeavesTheRowToTheNewOwner() throws Exception {
+        UUID connector = UUID.randomUUID();
+        List<Received> received = new CopyOnWriteArrayList<>();
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        CountDownLatch answerFirst = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/hook", exchange -> {
+            received.add(new Received(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                    null, exchange.getRequestHeaders().getFirst("X-Palisade-Delivery"), null));
+            if (received.size() == 1) {
+                firstArrived.countDown();
+                try {
+                    answerFirst.await(8, TimeUnit.SECONDS); // within the dispatcher's request timeout (10 s)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        var executor = java.util.concurrent.Executors.newCachedThreadPool(); // the first answer waits; others not
+        server.setExecutor(executor);
+        server.start();
+        resources.add(() -> {
+            server.stop(0);
+            executor.shutdownNow();
+        });
+        String location = createExport(webhookExport("overtaken-" + UUID.randomUUID(),
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/hook", connector, ""));
+        UUID exportId = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
+
+        String first = publish(alert(connector, "Medium"));
+        assertTrue(firstArrived.await(60, TimeUnit.SECONDS), "the first delivery is being sent");
+        try (OtherReplica other = OtherReplica.connect()) {
+            assertEquals(1, other.update("UPDATE export_delivery SET claim_token = gen_random_uuid(),"
+                    + " next_attempt_at = now() + interval '1 hour' WHERE export_id = ?", exportId));
+            other.commit();
+        }
+        answerFirst.countDown();
+
+        // the next delivery of the export is sent after this replica has dealt with the first one's answer
+        String second = publish(alert(connector, "Medium"));
+        Awaitility.await().atMost(WAIT).until(() -> {
+            try (OtherReplica other = OtherReplica.connect()) {
+                return ((Number) other.queryValue("SELECT count(*) FROM export_delivery WHERE alert_id = ?", second))
+                        .intValue() == 0;
+            }
+        });
+        assertTrue(received.stream().anyMatch(r -> second.equals(alertId(r))));
+        assertEquals(first, alertId(received.get(0)));
+        given().auth().oauth2(Tokens.reader()).when().get(location).then()
+                .body("status.deliveredCount", equalTo(1))
+                .body("status.pendingDeliveries", equalTo(1));
+        try (OtherReplica other = OtherReplica.connect()) {
+            assertEquals(first, other.queryValue("SELECT alert_id FROM export_delivery WHERE export_id = ?",
+                    exportId), "the first delivery stays with the replica that claimed it last");
+        }
     }
 
     @Test

@@ -27,10 +27,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.palisade.alert.OtherReplica;
+import io.palisade.alert.service.AlertChangeListener;
+import io.palisade.alert.service.AlertChanged;
 import io.palisade.common.events.AlertEvent;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.messaging.Topics;
@@ -52,6 +57,9 @@ class AlertStreamTest {
     static final String STREAM = "/api/alerts/stream";
     static final String SIMULATE = "/api/alerts/simulate";
     static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    AlertChangeListener listener;
 
     static AlertEvent alert(UUID connectorId) {
         Instant now = Instant.now();
@@ -151,6 +159,82 @@ class AlertStreamTest {
         }
     }
 
+    /**
+     * Two replicas share the database: a change that another replica commits (its row change and its notification in
+     * one transaction, on a connection of its own) reaches the streams open on this one, each stream still limited to
+     * its caller's connectors; a change rolled back is never announced.
+     */
+    @Test
+    void aChangeCommittedByAnotherReplicaReachesTheStreamsOfThisOne() throws Exception {
+        UUID connectorA = UUID.randomUUID();
+        UUID connectorB = UUID.randomUUID();
+        String dana = Tokens.forUser("dana", Set.of("security-reader"), List.of(connectorA.toString()));
+        try (SseClient scoped = SseClient.open(dana); SseClient everything = SseClient.open(Tokens.admin())) {
+            scoped.awaitComment("connected");
+            everything.awaitComment("connected");
+            AlertEvent ofA = alert(connectorA);
+            AlertEvent ofB = alert(connectorB);
+            publish(ofA);
+            publish(ofB);
+            scoped.awaitEvent(e -> e.id().equals(ofA.systemAlertId()));
+            everything.awaitEvent(e -> e.id().equals(ofB.systemAlertId()));
+
+            try (OtherReplica other = OtherReplica.connect()) {
+                other.update("UPDATE alert SET status = 'Resolved' WHERE id = ?", ofA.systemAlertId());
+                other.announce(ofA.systemAlertId(), AlertChanged.Kind.Updated);
+                other.rollback();
+                for (AlertEvent alert : List.of(ofB, ofA)) {
+                    assertEquals(1, other.update("UPDATE alert SET status = 'Dismissed' WHERE id = ?",
+                            alert.systemAlertId()));
+                    other.announce(alert.systemAlertId(), AlertChanged.Kind.StatusChanged);
+                    other.commit();
+                }
+            }
+
+            for (SseClient client : List.of(scoped, everything)) {
+                SseEvent dismissed = client.awaitEvent(e -> e.id().equals(ofA.systemAlertId())
+                        && "StatusChanged".equals(e.data().path("changeKind").asText()));
+                assertEquals("Dismissed", dismissed.data().path("alert").path("properties").path("status").asText());
+                assertTrue(client.received().stream().noneMatch(e -> "Updated".equals(e.data().path("changeKind")
+                        .asText()) && e.id().equals(ofA.systemAlertId())), "the rolled-back change is not streamed");
+            }
+            SseEvent ofBDismissed = everything.awaitEvent(e -> e.id().equals(ofB.systemAlertId())
+                    && "StatusChanged".equals(e.data().path("changeKind").asText()));
+            assertEquals("Dismissed", ofBDismissed.data().path("alert").path("properties").path("status").asText());
+            // B's change was committed (and announced) before A's: had dana's stream let it through, it came first
+            assertTrue(scoped.received().stream().noneMatch(e -> e.id().equals(ofB.systemAlertId())),
+                    "dana must not see the alert of connector B");
+        }
+    }
+
+    /**
+     * The replica loses the connection it listens on: its open streams are closed with a comment (they may have
+     * missed changes; clients reconnect and reload), it listens again on a new connection, and changes flow to the
+     * streams opened after that.
+     */
+    @Test
+    void aStreamIsClosedWhenItsReplicaStopsHearingChangesAndNewStreamsGetThemAgain() throws Exception {
+        try (SseClient client = SseClient.open(Tokens.reader())) {
+            client.awaitComment("connected");
+            assertTrue(listener.listening());
+            try (OtherReplica admin = OtherReplica.connect()) {
+                Object terminated = admin.queryValue("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE application_name = ?", AlertChangeListener.APPLICATION_NAME);
+                assertEquals(1L, ((Number) terminated).longValue(), "one listening connection");
+            }
+            // closed only once the replica listens again, so that a client reconnecting now misses nothing
+            client.awaitComment("closed: the live feed may have missed changes");
+            client.awaitEnd();
+        }
+        assertTrue(listener.listening());
+        try (SseClient client = SseClient.open(Tokens.reader())) {
+            client.awaitComment("connected");
+            AlertEvent alert = alert(UUID.randomUUID());
+            publish(alert);
+            client.awaitEvent(e -> e.id().equals(alert.systemAlertId()));
+        }
+    }
+
     @Test
     void aSimulationSendsSyntheticAuditEventsKeyedByTheCluster() {
         UUID clusterId = UUID.randomUUID();
@@ -234,7 +318,7 @@ class AlertStreamTest {
             return response.headers().firstValue("Content-Type").orElse("");
         }
 
-        /** Queues comments as {@code ":text"} strings and events as {@link SseEvent}s. */
+        /** Queues comments as {@code ":text"} strings, events as {@link SseEvent}s, and {@link #END} at the end. */
         private void read() {
             try (var lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String name = null;
@@ -268,15 +352,34 @@ class AlertStreamTest {
             } catch (IOException e) {
                 // closed by the test
             }
+            incoming.add(END);
         }
 
+        private static final Object END = new Object();
+
+        /** Waits until the server ends the stream. */
+        void awaitEnd() throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                Object next = incoming.poll(200, TimeUnit.MILLISECONDS);
+                if (next == END) {
+                    return;
+                }
+                if (next instanceof SseEvent event) {
+                    received.add(event);
+                }
+            }
+            throw new AssertionError("the stream did not end within " + WAIT);
+        }
+
+        /** Waits for a comment starting with {@code text}. */
         void awaitComment(String text) throws InterruptedException {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 Object next = incoming.poll(200, TimeUnit.MILLISECONDS);
                 if (next instanceof SseEvent event) {
                     received.add(event);
-                } else if (next != null && next.equals(":" + text)) {
+                } else if (next instanceof String comment && comment.startsWith(":" + text)) {
                     return;
                 }
             }
