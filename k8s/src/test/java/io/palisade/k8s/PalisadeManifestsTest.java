@@ -147,12 +147,10 @@ class PalisadeManifestsTest {
             for (Container container : pod.getContainers()) {
                 for (EnvFromSource from : Optional.ofNullable(container.getEnvFrom()).orElse(List.of())) {
                     if (from.getConfigMapRef() != null) {
-                        problems.check(configMaps.contains(from.getConfigMapRef().getName()),
-                                name + ": ConfigMap " + from.getConfigMapRef().getName() + " does not exist");
+                        exists(problems, configMaps, name + ": ConfigMap", from.getConfigMapRef().getName());
                     }
                     if (from.getSecretRef() != null) {
-                        problems.check(secrets.contains(from.getSecretRef().getName()),
-                                name + ": Secret " + from.getSecretRef().getName() + " does not exist");
+                        exists(problems, secrets, name + ": Secret", from.getSecretRef().getName());
                     }
                 }
                 for (EnvVar env : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
@@ -164,19 +162,17 @@ class PalisadeManifestsTest {
                                         + ", which does not exist");
                     }
                     if (source != null && source.getConfigMapKeyRef() != null) {
-                        problems.check(configMaps.contains(source.getConfigMapKeyRef().getName()),
-                                name + ": env " + env.getName() + " reads missing ConfigMap " + source.getConfigMapKeyRef().getName());
+                        exists(problems, configMaps, name + ": env " + env.getName() + " reads ConfigMap",
+                                source.getConfigMapKeyRef().getName());
                     }
                 }
             }
             for (Volume volume : Optional.ofNullable(pod.getVolumes()).orElse(List.of())) {
                 if (volume.getSecret() != null) {
-                    problems.check(secrets.contains(volume.getSecret().getSecretName()),
-                            name + ": volume Secret " + volume.getSecret().getSecretName() + " does not exist");
+                    exists(problems, secrets, name + ": volume Secret", volume.getSecret().getSecretName());
                 }
                 if (volume.getConfigMap() != null) {
-                    problems.check(configMaps.contains(volume.getConfigMap().getName()),
-                            name + ": volume ConfigMap " + volume.getConfigMap().getName() + " does not exist");
+                    exists(problems, configMaps, name + ": volume ConfigMap", volume.getConfigMap().getName());
                 }
             }
         }
@@ -199,6 +195,10 @@ class PalisadeManifestsTest {
                     "Keycloak's first admin: Secret " + admin + " with username and password does not exist");
         }
         problems.assertNone();
+    }
+
+    private static void exists(Problems problems, Set<String> names, String reference, String name) {
+        problems.check(names.contains(name), reference + " " + name + " does not exist");
     }
 
     private static boolean secretHasKey(RenderedOverlay overlay, String name, String key) {

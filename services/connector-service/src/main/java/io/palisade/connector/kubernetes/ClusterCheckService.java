@@ -1,9 +1,14 @@
 package io.palisade.connector.kubernetes;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
 
@@ -13,6 +18,8 @@ import io.palisade.common.security.IngestTokens;
 import io.palisade.connector.config.ConnectorConfig;
 import io.palisade.connector.persistence.Cluster;
 import io.palisade.connector.persistence.ClusterStatus;
+import io.palisade.common.scheduling.ScheduledJobs;
+import io.palisade.connector.persistence.ConnectorJobs;
 import io.palisade.connector.service.ClusterService;
 import io.palisade.connector.service.KubernetesApiAccess;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -20,7 +27,9 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Looks at clusters through their Kubernetes API, on a schedule and on demand, and records what it saw. The network
- * calls happen outside any database transaction.
+ * calls happen outside any database transaction. With several replicas, one runs each scheduled round (each cluster
+ * is checked about once per interval, not once per replica), and a check recorded while another is recording the
+ * same cluster updates the same row.
  */
 @ApplicationScoped
 public class ClusterCheckService {
@@ -31,14 +40,16 @@ public class ClusterCheckService {
     private final ClusterInspector inspector;
     private final SensorInstaller installer;
     private final ConnectorConfig config;
+    private final ScheduledJobs jobs;
 
     public ClusterCheckService(ClusterService clusters, ClusterClients clients, ClusterInspector inspector,
-            SensorInstaller installer, ConnectorConfig config) {
+            SensorInstaller installer, ConnectorConfig config, ScheduledJobs jobs) {
         this.clusters = clusters;
         this.clients = clients;
         this.inspector = inspector;
         this.installer = installer;
         this.config = config;
+        this.jobs = jobs;
     }
 
     /** Checks one cluster now; 409 when it has no Kubernetes API access to check with. */
@@ -78,16 +89,42 @@ public class ClusterCheckService {
 
     @Scheduled(every = "${palisade.connector.check-interval}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void checkAll() {
-        List<Cluster> withAccess = QuarkusTransaction.requiringNew()
-                .call(() -> Cluster.<Cluster> list("kubernetesApiCredentials is not null"));
-        for (Cluster cluster : withAccess) {
-            try {
-                check(cluster.connectorId, cluster.id);
-            } catch (RuntimeException e) {
-                LOG.warnf("Checking cluster %s failed: %s", cluster.id, e.getMessage());
+    void scheduledChecks() {
+        closeStaleClients();
+        checkAll();
+    }
+
+    /**
+     * Checks every cluster with Kubernetes API access, unless another replica is running a round or ran one less than
+     * about an interval ago; whether this replica ran it.
+     */
+    boolean checkAll() {
+        Duration interval = ScheduledJobs.interval(config.checkInterval());
+        return jobs.runOnOneReplica(ConnectorJobs.CLUSTER_CHECK_ROUND, interval, () -> {
+            List<Cluster> withAccess = QuarkusTransaction.requiringNew()
+                    .call(() -> Cluster.<Cluster> list("kubernetesApiCredentials is not null"));
+            for (Cluster cluster : withAccess) {
+                try {
+                    check(cluster.connectorId, cluster.id);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Checking cluster %s failed: %s", cluster.id, e.getMessage());
+                }
             }
-        }
+        });
+    }
+
+    /**
+     * On every replica, round or not: closes the clients of clusters deleted or changed, possibly through another
+     * replica, since this one last used them.
+     */
+    void closeStaleClients() {
+        Instant readAt = Instant.now();
+        Map<UUID, Long> current = QuarkusTransaction.requiringNew().call(() -> Cluster.getEntityManager()
+                .createQuery("select c.id, c.version from Cluster c where c.kubernetesApiCredentials is not null",
+                        Object[].class)
+                .getResultStream()
+                .collect(Collectors.toMap(row -> (UUID) row[0], row -> (Long) row[1])));
+        clients.retainOnly(current, readAt);
     }
 
     private KubernetesApiAccess requireAccess(Cluster cluster) {
@@ -99,16 +136,32 @@ public class ClusterCheckService {
         return access;
     }
 
+    /**
+     * Records what a check saw. Another check of the same cluster may be recording at the same time (a round on one
+     * replica, an admin's check on another), so the row is created if missing without failing when the other creates
+     * it first, then locked and updated; an observation older than the one recorded is not written over it.
+     */
     private static ClusterStatus record(Cluster cluster, ClusterInspector.Observation seen) {
-        ClusterStatus status = ClusterStatus.findById(cluster.id);
+        ClusterStatus.Connectivity connectivity = seen.connected() ? ClusterStatus.Connectivity.Connected
+                : ClusterStatus.Connectivity.Disconnected;
+        boolean created = ClusterStatus.getEntityManager().createNativeQuery("""
+                INSERT INTO cluster_status (cluster_id, connector_id, connectivity, last_checked_at)
+                SELECT id, connector_id, ?2, ?3 FROM cluster WHERE id = ?1
+                ON CONFLICT (cluster_id) DO NOTHING""")
+                .setParameter(1, cluster.id)
+                .setParameter(2, connectivity.name())
+                .setParameter(3, seen.at())
+                .executeUpdate() == 1;
+        ClusterStatus status = ClusterStatus.findById(cluster.id, LockModeType.PESSIMISTIC_WRITE);
         if (status == null) {
-            status = new ClusterStatus();
-            status.clusterId = cluster.id;
+            throw ProblemException.notFound("Cluster", cluster.id); // deleted while it was being checked
+        }
+        if (!created && status.lastCheckedAt.isAfter(seen.at())) {
+            return status;
         }
         status.connectorId = cluster.connectorId;
         status.lastCheckedAt = seen.at();
-        status.connectivity = seen.connected() ? ClusterStatus.Connectivity.Connected
-                : ClusterStatus.Connectivity.Disconnected;
+        status.connectivity = connectivity;
         status.reason = seen.reason();
         if (seen.connected()) {
             status.lastSeenAt = seen.at();
@@ -121,7 +174,6 @@ public class ClusterCheckService {
             status.sensorReady = seen.sensorReady();
             status.sensorImage = seen.sensorImage();
         }
-        status.persist();
         return status;
     }
 }

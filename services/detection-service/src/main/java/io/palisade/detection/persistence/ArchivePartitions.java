@@ -26,6 +26,11 @@ import jakarta.transaction.Transactional;
  * Creating, attaching and dropping partitions lock the archive briefly; the lock is taken first on the archive
  * itself (the order in which inserts take theirs, so there is no deadlock with the archiver) and waits at most
  * {@value #LOCK_TIMEOUT}, after which the attempt fails and the next run tries again.
+ *
+ * <p>
+ * A day's events are counted through the archive with the day's range, never by naming the partition: a partition
+ * dropped meanwhile (by another replica, or by hand) then counts as empty instead of failing the transaction, and the
+ * check of its existence under the lock finds it gone.
  */
 @ApplicationScoped
 public class ArchivePartitions {
@@ -75,7 +80,7 @@ public class ArchivePartitions {
         String from = bound(day);
         String to = bound(day.plusDays(1));
         String range = " FOR VALUES FROM ('" + from + "') TO ('" + to + "')";
-        String ofTheDay = " WHERE event_time >= '" + from + "' AND event_time < '" + to + "'";
+        String ofTheDay = ofTheDay(day);
         boolean inDefault = (Boolean) em.createNativeQuery(
                 "SELECT EXISTS (SELECT 1 FROM " + DEFAULT_PARTITION + ofTheDay + ")").getSingleResult();
         if (!inDefault) {
@@ -96,8 +101,8 @@ public class ArchivePartitions {
             return -1;
         }
         // counted before the lock: the day is over, so at most a late straggler is missed in the count
-        long events = ((Number) em.createNativeQuery("SELECT count(*) FROM " + nameOf(day)).getSingleResult())
-                .longValue();
+        long events = ((Number) em.createNativeQuery("SELECT count(*) FROM " + TABLE + ofTheDay(day))
+                .getSingleResult()).longValue();
         lockArchive();
         if (!exists(day)) {
             return -1;
@@ -126,7 +131,13 @@ public class ArchivePartitions {
     }
 
     private boolean isEmpty(LocalDate day) {
-        return !(Boolean) em.createNativeQuery("SELECT EXISTS (SELECT 1 FROM " + nameOf(day) + ")").getSingleResult();
+        return !(Boolean) em.createNativeQuery("SELECT EXISTS (SELECT 1 FROM " + TABLE + ofTheDay(day) + ")")
+                .getSingleResult();
+    }
+
+    /** The day's rows of a table: a range the planner prunes to the day's partition. */
+    private static String ofTheDay(LocalDate day) {
+        return " WHERE event_time >= '" + bound(day) + "' AND event_time < '" + bound(day.plusDays(1)) + "'";
     }
 
     private void lockArchive() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.detection.config.ArchiveConfig;
 import io.palisade.detection.persistence.ArchivePartitions;
 import io.palisade.detection.persistence.AuditArchive;
+import io.palisade.common.scheduling.ScheduledJobs;
+import io.palisade.detection.persistence.DetectionJobs;
 import io.palisade.detection.persistence.ScopeProtection;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -28,7 +31,8 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Keeps the audit archive in shape: daily partitions exist ahead of time, and events past their scope's retention
  * are purged. Every step runs in its own transaction, so a long purge never holds one open and a failed step is
- * retried by the next run.
+ * retried by the next run. However many replicas run, one purges at a time, about once per purge interval
+ * ({@link ScheduledJobs}); creating partitions is idempotent and cheap, so every replica does it.
  */
 @ApplicationScoped
 public class ArchiveMaintenance {
@@ -37,13 +41,15 @@ public class ArchiveMaintenance {
     private final ArchivePartitions partitions;
     private final AuditArchive archive;
     private final ArchiveConfig config;
+    private final ScheduledJobs jobs;
     private final Counter purged;
 
     public ArchiveMaintenance(ArchivePartitions partitions, AuditArchive archive, ArchiveConfig config,
-            MeterRegistry metrics) {
+            ScheduledJobs jobs, MeterRegistry metrics) {
         this.partitions = partitions;
         this.archive = archive;
         this.config = config;
+        this.jobs = jobs;
         this.purged = Counter.builder("palisade.archive.purged")
                 .description("Archived audit events removed because they were past their scope's retention")
                 .register(metrics);
@@ -78,7 +84,8 @@ public class ArchiveMaintenance {
     void scheduledPurge() {
         // the partitions too: a missed daily run must not leave the coming days without partitions
         ensurePartitions();
-        purge();
+        jobs.callOnOneReplica(DetectionJobs.ARCHIVE_PURGE, ScheduledJobs.interval(config.purgeInterval()),
+                () -> purgeOnThisReplica(Instant.now()));
     }
 
     /** Creates the partitions of yesterday through today plus {@code partitions-ahead} days; the days it created. */
@@ -97,18 +104,23 @@ public class ArchiveMaintenance {
         return created;
     }
 
-    /** Purges now. */
-    public PurgeResult purge() {
+    /** Purges now; what it removed, or empty when a purge is running already (on this or another replica). */
+    public Optional<PurgeResult> purge() {
         return purge(Instant.now());
     }
 
     /**
-     * Removes archived events older than their scope's retention. Whole days older than every scope's retention
+     * Removes archived events older than their scope's retention, unless a purge is running already (on this or
+     * another replica); what it removed, or empty when it did not run. Whole days older than every scope's retention
      * are dropped as partitions (cheap, no dead rows); then each scope with a retention of its own, and all others
      * at the default retention, have their older events deleted; last, partitions of past days left empty are
      * dropped.
      */
-    public synchronized PurgeResult purge(Instant now) {
+    public Optional<PurgeResult> purge(Instant now) {
+        return jobs.callOnOneReplica(DetectionJobs.ARCHIVE_PURGE, Duration.ZERO, () -> purgeOnThisReplica(now));
+    }
+
+    private PurgeResult purgeOnThisReplica(Instant now) {
         List<ScopeProtection> ownRetention = QuarkusTransaction.requiringNew()
                 .call(() -> ScopeProtection.<ScopeProtection> list("retentionDays is not null"));
         int longest = days(null);

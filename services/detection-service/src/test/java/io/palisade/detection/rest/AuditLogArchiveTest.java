@@ -312,7 +312,7 @@ class AuditLogArchiveTest {
         awaitArchived(byDefault, 2);
         double purgedBefore = metrics.get("palisade.archive.purged").counter().count();
 
-        ArchiveMaintenance.PurgeResult result = maintenance.purge();
+        ArchiveMaintenance.PurgeResult result = maintenance.purge().orElseThrow();
 
         assertEquals(List.of(recent), storedAuditIds(oneDay), "a 1-day retention keeps only the last day");
         assertEquals(List.of(threeDaysOldDefault), storedAuditIds(byDefault), "the default retention is 30 days");
@@ -335,7 +335,7 @@ class AuditLogArchiveTest {
         awaitArchived(c, 1);
         assertEquals(ArchivePartitions.nameOf(longAgo), partitionOf(c, ancient));
 
-        ArchiveMaintenance.PurgeResult result = maintenance.purge();
+        ArchiveMaintenance.PurgeResult result = maintenance.purge().orElseThrow();
 
         assertTrue(result.droppedPartitions().contains(ArchivePartitions.nameOf(longAgo)), result.toString());
         assertTrue(result.droppedPartitions().contains(ArchivePartitions.nameOf(lastWeek)), result.toString());

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import io.palisade.common.api.PageRequest;
@@ -23,6 +24,12 @@ import io.quarkus.panache.common.Sort;
 /**
  * Turns plans on and off per scope, with their extensions and retention; every change is in the scope's history
  * and on {@code palisade.plans} before it commits.
+ *
+ * <p>
+ * What is published is the state of all of a scope's plans, so changes of one scope are serialized, across replicas
+ * too: each first locks the scope's {@link KnownConnector} row. A change then reads the plans as the previous one
+ * committed them, and publishes after it; the last record on the compacted topic is the committed state. Without the
+ * lock, two changes of different plans of one scope would each publish a state without the other's change.
  */
 @ApplicationScoped
 public class PlanService {
@@ -55,7 +62,7 @@ public class PlanService {
 
     @Transactional
     public Plan update(UUID scopeId, PlanName name, PlanUpdate update, String user) {
-        requireKnown(scopeId);
+        lockScope(scopeId);
         Plan plan = current(scopeId, name);
         if (name == PlanName.Kubernetes && update.pricingTier() == PricingTier.Standard
                 && plan.pricingTier != PricingTier.Standard) {
@@ -84,7 +91,7 @@ public class PlanService {
      */
     @Transactional
     public List<Plan> upgradeKubernetesPlan(UUID scopeId, String user) {
-        requireKnown(scopeId);
+        lockScope(scopeId);
         Plan kubernetes = current(scopeId, PlanName.Kubernetes);
         if (kubernetes.pricingTier != PricingTier.Standard) {
             throw ProblemException.conflict("The Kubernetes plan is not on for connector " + scopeId
@@ -115,10 +122,13 @@ public class PlanService {
 
     /** The connector is gone: so are its plans (their history stays for the record). */
     public void forgetScope(UUID id) {
-        if (KnownConnector.deleteById(id)) {
-            Plan.delete("key.scopeId", id);
-            publisher.scopeDeleted(id);
+        KnownConnector known = KnownConnector.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (known == null) {
+            return;
         }
+        known.delete();
+        Plan.delete("key.scopeId", id);
+        publisher.scopeDeleted(id);
     }
 
     private void apply(Plan plan, PlanUpdate update, String user, Instant now) {
@@ -184,8 +194,19 @@ public class PlanService {
 
     private void requireKnown(UUID scopeId) {
         if (KnownConnector.findById(scopeId) == null) {
-            throw new ProblemException(404, "Not Found", "Connector " + scopeId + " is not known to plan-service; "
-                    + "if it was created a moment ago, retry shortly");
+            throw notKnown(scopeId);
         }
+    }
+
+    /** Waits for the scope's other changes (on any replica) to commit, and holds them off until this one does. */
+    private void lockScope(UUID scopeId) {
+        if (KnownConnector.findById(scopeId, LockModeType.PESSIMISTIC_WRITE) == null) {
+            throw notKnown(scopeId);
+        }
+    }
+
+    private static ProblemException notKnown(UUID scopeId) {
+        return new ProblemException(404, "Not Found", "Connector " + scopeId + " is not known to plan-service; "
+                + "if it was created a moment ago, retry shortly");
     }
 }
