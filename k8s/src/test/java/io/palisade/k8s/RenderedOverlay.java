@@ -49,13 +49,17 @@ final class RenderedOverlay {
     }
 
     static RenderedOverlay of(String name) {
-        return CACHE.computeIfAbsent(name, RenderedOverlay::render);
+        return CACHE.computeIfAbsent(name, n -> render(n, Repository.K8S.resolve("overlays").resolve(n)));
     }
 
-    private static RenderedOverlay render(String name) {
+    /** Any other kustomization of the repository (the cluster kit's sensor), rendered as it is. */
+    static RenderedOverlay at(String name, Path kustomization) {
+        return CACHE.computeIfAbsent(name, n -> render(n, kustomization));
+    }
+
+    private static RenderedOverlay render(String name, Path overlay) {
         try {
             Path k8s = Repository.K8S;
-            Path overlay = k8s.resolve("overlays").resolve(name);
             Path generator = overlay.resolve("generate-secrets");
             if (Files.exists(generator)) {
                 // render a copy, with the installation's secrets made the documented way
