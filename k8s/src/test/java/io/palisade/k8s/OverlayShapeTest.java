@@ -51,8 +51,12 @@ class OverlayShapeTest {
         for (Deployment deployment : production.all(Deployment.class)) {
             String name = deployment.getMetadata().getName();
             Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-            if (STATELESS.contains(name)) {
-                problems.check(deployment.getSpec().getReplicas() >= 2, name + ": " + deployment.getSpec().getReplicas() + " replica(s)");
+            if (AUTOSCALED.contains(name)) {
+                problems.check(deployment.getSpec().getReplicas() == null, name + ": a fixed replica count ("
+                        + deployment.getSpec().getReplicas() + ") that every apply would reset under its autoscaler");
+            } else if (STATELESS.contains(name)) {
+                problems.check(deployment.getSpec().getReplicas() != null && deployment.getSpec().getReplicas() >= 2,
+                        name + ": " + deployment.getSpec().getReplicas() + " replica(s)");
             }
             var affinity = deployment.getSpec().getTemplate().getSpec().getAffinity();
             problems.check(affinity != null && affinity.getPodAntiAffinity() != null
@@ -92,6 +96,9 @@ class OverlayShapeTest {
                 "PostgreSQL cluster without a standby"));
         production.json("Keycloak").forEach(k -> problems.check(k.at("/spec/instances").asInt() >= 2,
                 "a single Keycloak instance"));
+        problems.check(production.all(PodDisruptionBudget.class).stream().anyMatch(b -> Selectors.matches(
+                b.getSpec().getSelector(), Map.of("app", "keycloak", "app.kubernetes.io/instance", "palisade-keycloak"))),
+                "no PodDisruptionBudget keeping a Keycloak instance up");
         problems.assertNone();
     }
 

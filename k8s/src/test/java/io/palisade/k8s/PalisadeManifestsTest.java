@@ -439,6 +439,43 @@ class PalisadeManifestsTest {
                 : new String(Base64.getDecoder().decode(secret.getData().get(key)));
     }
 
+    /** Quarkus' and Keycloak's default pool sizes, and what alert-service holds beside its pool (the stream's LISTEN). */
+    private static final int QUARKUS_DEFAULT_POOL = 20;
+    private static final int KEYCLOAK_DEFAULT_POOL = 100;
+    private static final Map<String, Integer> CONNECTIONS_BESIDE_THE_POOL = Map.of("alert-service", 1);
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
+    void theServicesAndKeycloakAtTheirMostReplicasStayWithinPostgresConnections(RenderedOverlay overlay) {
+        JsonNode cluster = overlay.json("Cluster").get(0);
+        int maxConnections = cluster.at("/spec/postgresql/parameters/max_connections").asInt(100);
+        int demand = 0;
+        List<String> parts = new ArrayList<>();
+        for (ServiceModule module : ServiceModule.ALL) {
+            Deployment deployment = overlay.require(Deployment.class, module.name());
+            int replicas = overlay.all(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class).stream()
+                    .filter(h -> module.name().equals(h.getSpec().getScaleTargetRef().getName()))
+                    .map(h -> h.getSpec().getMaxReplicas()).findFirst()
+                    .orElse(Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1));
+            String pool = configOf(overlay, module.name()).get("quarkus.datasource.jdbc.max-size");
+            int perReplica = (pool == null ? QUARKUS_DEFAULT_POOL : Integer.parseInt(pool))
+                    + CONNECTIONS_BESIDE_THE_POOL.getOrDefault(module.name(), 0);
+            demand += replicas * perReplica;
+            parts.add(module + " " + replicas + "×" + perReplica);
+        }
+        for (JsonNode keycloak : overlay.json("Keycloak")) {
+            int instances = keycloak.at("/spec/instances").asInt(1);
+            int pool = keycloak.at("/spec/db/poolMaxSize").asInt(KEYCLOAK_DEFAULT_POOL);
+            demand += instances * pool;
+            parts.add("keycloak " + instances + "×" + pool);
+        }
+        // CloudNativePG and PostgreSQL keep some connections for themselves (superuser, replication, status)
+        int available = maxConnections - 20;
+        org.junit.jupiter.api.Assertions.assertTrue(demand <= available, overlay + ": " + demand
+                + " database connections at the autoscalers' maxima (" + String.join(", ", parts) + ") but "
+                + maxConnections + " max_connections");
+    }
+
     // ------------------------------------------------------------------------------------------- network
 
     @ParameterizedTest(name = "{0}")
