@@ -476,6 +476,37 @@ class PalisadeManifestsTest {
                 + maxConnections + " max_connections");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
+    void theOperatorsPodsMeetTheNamespacesRestrictedPodSecurityProfile(RenderedOverlay overlay) {
+        var namespace = overlay.all(io.fabric8.kubernetes.api.model.Namespace.class).get(0);
+        if (!"restricted".equals(namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"))) {
+            return;
+        }
+        Problems problems = new Problems(overlay + " operator pods under the restricted profile");
+        for (JsonNode pool : overlay.json("KafkaNodePool")) {
+            restricted(problems, "Kafka node pool", pool.at("/spec/template/pod/securityContext"),
+                    pool.at("/spec/template/kafkaContainer/securityContext"));
+        }
+        for (JsonNode kafka : overlay.json("Kafka")) {
+            restricted(problems, "entity operator", kafka.at("/spec/entityOperator/template/pod/securityContext"),
+                    kafka.at("/spec/entityOperator/template/topicOperatorContainer/securityContext"));
+        }
+        for (JsonNode keycloak : overlay.json("Keycloak")) {
+            restricted(problems, "Keycloak", keycloak.at("/spec/unsupported/podTemplate/spec/securityContext"),
+                    keycloak.at("/spec/unsupported/podTemplate/spec/containers/0/securityContext"));
+        }
+        problems.assertNone();
+    }
+
+    private static void restricted(Problems problems, String what, JsonNode pod, JsonNode container) {
+        problems.check(pod.at("/runAsNonRoot").asBoolean() && "RuntimeDefault".equals(pod.at("/seccompProfile/type").asText()),
+                what + ": its pods are not set non-root with the RuntimeDefault seccomp profile");
+        problems.check(!container.at("/allowPrivilegeEscalation").asBoolean(true)
+                && list(container.at("/capabilities/drop")).contains("ALL"),
+                what + ": its container may escalate privileges or keeps capabilities");
+    }
+
     // ------------------------------------------------------------------------------------------- network
 
     @ParameterizedTest(name = "{0}")
