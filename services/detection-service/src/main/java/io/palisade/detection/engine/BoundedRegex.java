@@ -65,8 +65,18 @@ public final class BoundedRegex {
         FOUND, NOT_FOUND, ABORTED
     }
 
+    /**
+     * Outcomes of short values already searched (user agents, user names, images, namespaces repeat from event to
+     * event in a cluster's traffic): the same pattern in the same text finds the same. Bounded: values up to
+     * {@value #MEMO_MAX_CHARS} characters, {@value #MEMO_MAX_ENTRIES} of them, forgotten all at once when full (a
+     * stream of distinct values only costs the search it would have cost anyway). Aborted searches are not kept.
+     */
+    static final int MEMO_MAX_CHARS = 256;
+    static final int MEMO_MAX_ENTRIES = 1024;
+
     private final Pattern pattern;
     private final String origin;
+    private final Map<String, Boolean> memo = new ConcurrentHashMap<>();
 
     /**
      * @param origin where the pattern comes from, for the log: file or "custom rule", rule and exception, field
@@ -84,6 +94,11 @@ public final class BoundedRegex {
         return origin;
     }
 
+    /** How many outcomes are remembered now (at most {@value #MEMO_MAX_ENTRIES}). */
+    int memorySize() {
+        return memo.size();
+    }
+
     /** The budget for one test of a condition on one event, shared by the values it searches. */
     public static Budget budget() {
         return new Budget();
@@ -96,6 +111,24 @@ public final class BoundedRegex {
 
     /** Searches the pattern ({@code find}) in the first {@value #MAX_TESTED_CHARS} characters of a value. */
     public Outcome search(String text, Budget budget) {
+        boolean memorable = text.length() <= MEMO_MAX_CHARS;
+        if (memorable) {
+            Boolean found = memo.get(text);
+            if (found != null) {
+                return found ? Outcome.FOUND : Outcome.NOT_FOUND;
+            }
+        }
+        Outcome outcome = searchBounded(text, budget);
+        if (memorable && outcome != Outcome.ABORTED) {
+            if (memo.size() >= MEMO_MAX_ENTRIES) {
+                memo.clear();
+            }
+            memo.put(text, outcome == Outcome.FOUND);
+        }
+        return outcome;
+    }
+
+    private Outcome searchBounded(String text, Budget budget) {
         int end = Math.min(text.length(), MAX_TESTED_CHARS);
         budget.grant(BUDGET_PER_CHAR * end);
         Matcher matcher = pattern.matcher(new MeteredText(text, budget));

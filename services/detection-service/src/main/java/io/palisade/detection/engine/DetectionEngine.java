@@ -2,15 +2,28 @@ package io.palisade.detection.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Evaluates a catalogue of rules over audit events. Condition rules are pure; anomaly rules (those with a
  * {@code baseline}) also ask a {@link BaselineJudge}, which remembers what each subject did before.
+ *
+ * <p>
+ * Most rules require a verb and a resource ({@code all} of them starting with {@code verb in [...]} and
+ * {@code objectRef.resource in [...]}): the engine reads both once per event and skips the rules they rule out,
+ * which is exactly what those rules' own tests would conclude. An event whose verb or resource is not a single plain
+ * value (an array, a mapping) is tested by every rule in full.
  */
 public final class DetectionEngine {
+    private static final String VERB = "verb";
+    private static final String RESOURCE = "objectRef.resource";
+    /** Marks a verb or resource that is not one plain value: the event is tested by every rule in full. */
+    private static final String NOT_INDEXABLE = new String("not indexable");
+
     private final List<DetectionRule> rules;
+    private final List<IndexedRule> indexed;
 
     /** Decides whether an event's operation is new for its subject, and remembers it. */
     @FunctionalInterface
@@ -21,8 +34,19 @@ public final class DetectionEngine {
         BaselineJudge NOTHING_IS_RARE = (rule, event) -> false;
     }
 
+    /** A rule with the verbs and resources its condition requires (null: any). */
+    private record IndexedRule(DetectionRule rule, Set<String> verbs, Set<String> resources) {
+        boolean ruledOut(String verb, String resource) {
+            return verbs != null && (verb == null || !verbs.contains(verb))
+                    || resources != null && (resource == null || !resources.contains(resource));
+        }
+    }
+
     public DetectionEngine(List<DetectionRule> rules) {
         this.rules = List.copyOf(rules);
+        this.indexed = this.rules.stream()
+                .map(r -> new IndexedRule(r, required(r.condition(), VERB), required(r.condition(), RESOURCE)))
+                .toList();
     }
 
     public List<DetectionRule> rules() {
@@ -36,12 +60,44 @@ public final class DetectionEngine {
 
     /** The rules whose condition holds for the event, none of whose exceptions does, and, for anomaly rules, rare. */
     public List<DetectionRule> evaluate(JsonNode event, BaselineJudge judge) {
+        String verb = plainValue(event.get(VERB));
+        JsonNode objectRef = event.get("objectRef");
+        String resource = plainValue(objectRef == null ? null : objectRef.get("resource"));
+        boolean indexable = verb != NOT_INDEXABLE && resource != NOT_INDEXABLE;
         List<DetectionRule> fired = new ArrayList<>(1);
-        for (DetectionRule rule : rules) {
+        for (IndexedRule candidate : indexed) {
+            if (indexable && candidate.ruledOut(verb, resource)) {
+                continue;
+            }
+            DetectionRule rule = candidate.rule();
             if (rule.matches(event) && (rule.baseline() == null || judge.isRare(rule, event))) {
                 fired.add(rule);
             }
         }
         return fired;
+    }
+
+    /**
+     * The values a condition requires of a field: those of an {@code equals}, {@code in} or {@code allIn} test of it
+     * that the condition (or every part of its top-level {@code all}) must pass; null when it requires none.
+     */
+    static Set<String> required(Condition condition, String field) {
+        List<Condition> parts = condition instanceof Condition.All all ? all.conditions() : List.of(condition);
+        for (Condition part : parts) {
+            if (part instanceof Condition.Match match && match.field().name().equals(field)
+                    && (match.operator() == Condition.Operator.equals || match.operator() == Condition.Operator.in
+                            || match.operator() == Condition.Operator.allIn)) {
+                return match.operands();
+            }
+        }
+        return null;
+    }
+
+    /** The field's text as a test reads it; null when absent; {@link #NOT_INDEXABLE} when not one plain value. */
+    private static String plainValue(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return node.isValueNode() ? node.asText() : NOT_INDEXABLE;
     }
 }

@@ -127,11 +127,19 @@ public final class FieldCatalogue {
     }
 
     /** A resolved field: reads every value it points at (several when it steps through arrays). */
-    public record FieldPath(String name, Root root, List<String> segments, Derivation derivation) {
+    public record FieldPath(String name, Root root, List<String> segments, Derivation derivation, boolean plain) {
+        FieldPath(String name, Root root, List<String> segments, Derivation derivation) {
+            this(name, root, List.copyOf(segments), derivation,
+                    root == Root.EVENT && derivation == Derivation.NONE && plainPath(segments));
+        }
+
         public List<JsonNode> values(JsonNode event) {
             if (derivation == Derivation.WORKLOAD) {
                 String workload = PodSpecs.workload(event);
                 return workload == null ? List.of() : List.of(TextNode.valueOf(workload));
+            }
+            if (plain) {
+                return plainValues(event);
             }
             List<JsonNode> current = switch (root) {
                 case EVENT -> List.of(event);
@@ -153,6 +161,33 @@ public final class FieldCatalogue {
             if (derivation == Derivation.IMAGE_REPOSITORY) {
                 leaves.replaceAll(image -> TextNode.valueOf(PodSpecs.imageRepository(image.asText())));
             }
+            return leaves;
+        }
+
+        /** A path without array steps or wildcards (verb, user.username, requestObject.spec.hostNetwork). */
+        private static boolean plainPath(List<String> segments) {
+            for (String segment : segments) {
+                if (segment.endsWith("[]") || "*".equals(segment)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** What {@link #values} reads for a plain path, walked node by node without intermediate lists. */
+        private List<JsonNode> plainValues(JsonNode event) {
+            JsonNode node = event;
+            for (String segment : segments) {
+                node = node.get(segment);
+                if (node == null || node.isNull()) {
+                    return List.of();
+                }
+            }
+            if (!node.isArray()) {
+                return List.of(node);
+            }
+            List<JsonNode> leaves = new ArrayList<>(node.size());
+            node.forEach(leaves::add);
             return leaves;
         }
 

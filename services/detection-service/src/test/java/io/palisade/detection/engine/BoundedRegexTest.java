@@ -103,6 +103,45 @@ class BoundedRegexTest {
     }
 
     @Test
+    void aShortValueSearchedAgainIsAnsweredFromMemoryButALongOneAndAnAbortedOneAreSearchedAgain() {
+        BoundedRegex pattern = new BoundedRegex(Pattern.compile("(?i)kube-hunter|peirates"), "test");
+        String agent = "kube-hunter/0.6.8 (linux/amd64)";
+        BoundedRegex.Budget first = BoundedRegex.budget();
+        assertEquals(Outcome.FOUND, pattern.search(agent, first));
+        assertTrue(first.used() > 0, "the first search reads the value");
+        BoundedRegex.Budget again = BoundedRegex.budget();
+        assertEquals(Outcome.FOUND, pattern.search(new String(agent), again), "the same text, another String");
+        assertEquals(0, again.used(), "answered from memory");
+        assertEquals(Outcome.NOT_FOUND, pattern.search("kubectl/v1.32.0 (linux/amd64)"));
+        BoundedRegex.Budget quiet = BoundedRegex.budget();
+        assertEquals(Outcome.NOT_FOUND, pattern.search("kubectl/v1.32.0 (linux/amd64)", quiet));
+        assertEquals(0, quiet.used(), "a miss is remembered too");
+
+        String longValue = "x".repeat(BoundedRegex.MEMO_MAX_CHARS + 1);
+        pattern.search(longValue);
+        BoundedRegex.Budget longAgain = BoundedRegex.budget();
+        pattern.search(longValue, longAgain);
+        assertTrue(longAgain.used() > 0, "a long value is searched every time");
+
+        BoundedRegex evil = new BoundedRegex(Pattern.compile("^(\\w+\\s?){1,1000}$"), "test: evil");
+        String input = "a".repeat(40) + "!";
+        assertTrue(input.length() <= BoundedRegex.MEMO_MAX_CHARS);
+        long before = BoundedRegex.abortedMatches();
+        assertEquals(Outcome.ABORTED, evil.search(input));
+        assertEquals(Outcome.ABORTED, evil.search(input), "an aborted search is not remembered as a miss");
+        assertEquals(before + 2, BoundedRegex.abortedMatches());
+    }
+
+    @Test
+    void theMemoryOfAPatternStaysBounded() {
+        BoundedRegex pattern = new BoundedRegex(Pattern.compile("z"), "test");
+        for (int i = 0; i < BoundedRegex.MEMO_MAX_ENTRIES * 3; i++) {
+            pattern.search("value-" + i);
+            assertTrue(pattern.memorySize() <= BoundedRegex.MEMO_MAX_ENTRIES, "at most " + BoundedRegex.MEMO_MAX_ENTRIES);
+        }
+    }
+
+    @Test
     void theReviewersExampleAnswersQuicklyOnJava17() {
         BoundedRegex pattern = new BoundedRegex(Pattern.compile("^(\\w+\\s?)*$"), "test");
         Outcome outcome = assertTimeoutPreemptively(BOUND, () -> pattern.search("a".repeat(40) + "!"));
