@@ -2,7 +2,9 @@ package io.palisade.common.messaging;
 
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -63,14 +65,29 @@ public final class EventCodec {
         if (json == null || json.isBlank()) {
             throw new MalformedEventException("empty record value");
         }
-        try {
-            var type = MAPPER.readTree(json).get("type");
-            if (type == null || !type.isTextual()) {
+        // Reads the record's tokens without building a tree (the record is parsed into objects once, by decode), to
+        // its end: a record a consumer skips by its type must still be valid JSON, or it goes to the dead letters.
+        try (JsonParser parser = MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedEventException("record is not a JSON object");
+            }
+            String type = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("type".equals(field) && value == JsonToken.VALUE_STRING) {
+                    type = parser.getText();
+                }
+                parser.skipChildren();
+            }
+            if (type == null) {
                 throw new MalformedEventException("record has no 'type' field");
             }
-            return type.asText();
+            return type;
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("record is not JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new MalformedEventException("record could not be read: " + e.getMessage(), e);
         }
     }
 

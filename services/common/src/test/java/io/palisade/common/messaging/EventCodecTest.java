@@ -1,0 +1,34 @@
+package io.palisade.common.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** A record's type is read before the record is decoded; a record without one is malformed, never a crash. */
+class EventCodecTest {
+
+    @Test
+    void theTypeIsReadWhereverItIsAmongTheTopLevelFields() {
+        assertEquals("audit-event", EventCodec.peekType("{\"type\":\"audit-event\",\"version\":1,\"event\":{\"type\":\"x\"}}"));
+        assertEquals("sensor-event", EventCodec.peekType(
+                "{\"event\":{\"type\":\"nested\",\"list\":[{\"type\":\"deeper\"}]},\"version\":1,\"type\":\"sensor-event\"}"));
+    }
+
+    @Test
+    void aRecordWithoutATopLevelTypeIsMalformed() {
+        for (String json : new String[] { "{\"version\":1,\"event\":{\"type\":\"nested\"}}", "{\"type\":7}",
+                "{\"type\":null}", "[{\"type\":\"audit-event\"}]", "\"audit-event\"", "{}", " ", "{\"type\":" }) {
+            MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventCodec.peekType(json), json);
+            assertTrue(e.getMessage().contains("record"), json + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aRecordBrokenAfterItsTypeIsMalformedEvenWhereItsTypeWouldBeSkipped() {
+        String json = "{\"type\":\"cluster\",\"version\":1,\"event\":{\"verb\":\"get\"";
+        MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventCodec.peekType(json));
+        assertTrue(e.getMessage().startsWith("record is not JSON"), e.getMessage());
+    }
+}
