@@ -59,6 +59,8 @@ class MaintenanceAcrossReplicasTest {
         try (Connection otherReplica = connection()) {
             assertTrue(tryLock(otherReplica, DetectionJobs.ARCHIVE_PURGE), "the other replica is purging");
             assertTrue(archiveMaintenance.purge().isEmpty(), "no second purge at the same time");
+            // the other replica's purge ends (closing the connection would too, but the server notices that later)
+            unlock(otherReplica, DetectionJobs.ARCHIVE_PURGE);
         }
         assertTrue(archiveMaintenance.purge().isPresent(), "that purge is over: this replica purges");
     }
@@ -68,6 +70,8 @@ class MaintenanceAcrossReplicasTest {
         try (Connection otherReplica = connection()) {
             assertTrue(tryLock(otherReplica, DetectionJobs.CORRELATION_PURGE), "the other replica is purging");
             assertTrue(correlationMaintenance.purge(Instant.now()).isEmpty(), "no second purge at the same time");
+            // the other replica's purge ends (closing the connection would too, but the server notices that later)
+            unlock(otherReplica, DetectionJobs.CORRELATION_PURGE);
         }
         assertTrue(correlationMaintenance.purge(Instant.now()).isPresent(), "that purge is over: this replica purges");
     }
@@ -125,6 +129,16 @@ class MaintenanceAcrossReplicasTest {
             try (ResultSet taken = lock.executeQuery()) {
                 taken.next();
                 return taken.getBoolean(1);
+            }
+        }
+    }
+
+    static void unlock(Connection connection, Job job) throws SQLException {
+        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            unlock.setLong(1, job.lockKey());
+            try (ResultSet released = unlock.executeQuery()) {
+                released.next();
+                assertTrue(released.getBoolean(1), "the other replica held the lock");
             }
         }
     }
