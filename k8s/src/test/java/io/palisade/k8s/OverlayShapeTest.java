@@ -172,9 +172,7 @@ class OverlayShapeTest {
     }
 
     private static JsonNode realmOf(RenderedOverlay overlay) {
-        List<JsonNode> imports = overlay.json("KeycloakRealmImport");
-        assertEquals(1, imports.size(), overlay + ": one realm import");
-        JsonNode realmImport = imports.get(0);
+        JsonNode realmImport = overlay.single("KeycloakRealmImport");
         Set<String> keycloaks = new HashSet<>();
         overlay.json("Keycloak").forEach(k -> keycloaks.add(k.at("/metadata/name").asText()));
         assertTrue(keycloaks.contains(realmImport.at("/spec/keycloakCRName").asText()),

@@ -156,6 +156,15 @@ final class RenderedOverlay {
         return json(find(kind, name).orElseThrow(() -> new AssertionError(this.name + ": no " + kind + " named " + name)));
     }
 
+    /** The one object of a kind the overlay must have (one Kafka cluster, one PostgreSQL cluster, one realm). */
+    JsonNode single(String kind) {
+        List<JsonNode> objects = json(kind);
+        if (objects.size() != 1) {
+            throw new AssertionError(name + ": " + objects.size() + " objects of kind " + kind + ", expected one");
+        }
+        return objects.get(0);
+    }
+
     List<JsonNode> json(String kind) {
         return kind(kind).stream().map(RenderedOverlay::json).toList();
     }
