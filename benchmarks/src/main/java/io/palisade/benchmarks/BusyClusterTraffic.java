@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * anomaly rule's learning period, and use only identities the catalogue expects (allowed users, system identities):
  * none of them should fire a rule.
  */
-final class BusyClusterTraffic {
+public final class BusyClusterTraffic {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -69,12 +69,12 @@ final class BusyClusterTraffic {
     private final Random random;
     private final String kubeletAgent = "kubelet/v1.32.3 (linux/amd64) kubernetes/32cc146";
 
-    BusyClusterTraffic(Random random) {
+    public BusyClusterTraffic(Random random) {
         this.random = random;
     }
 
     /** One benign event, its kind drawn by weight. */
-    ObjectNode next() {
+    public ObjectNode next() {
         int roll = random.nextInt(100);
         if (roll < 32) {
             return controllerRead();

@@ -23,6 +23,17 @@ public final class DetectionConfig {
         /** Largest decompressed size of a compressed delivery (Firehose gzip), against decompression bombs. */
         @WithDefault("67108864")
         long maxDecompressedBytes();
+
+        /**
+         * How many ingest requests are read, parsed and put on Kafka at once; more wait for a turn (a batch in
+         * flight holds its body, its parsed events and its records: bounding them bounds the heap under load).
+         */
+        @WithDefault("4")
+        int maxConcurrentBatches();
+
+        /** How long a request waits for its turn before it is answered 503 (the sender retries). */
+        @WithDefault("10s")
+        java.time.Duration maxWait();
     }
 
     @ConfigMapping(prefix = "palisade.detection")

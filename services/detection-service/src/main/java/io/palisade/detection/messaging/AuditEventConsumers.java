@@ -1,10 +1,14 @@
 package io.palisade.detection.messaging;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.common.events.SensorEventEnvelope;
@@ -15,46 +19,86 @@ import io.smallrye.common.annotation.Blocking;
 
 /**
  * The two consumer groups of {@code palisade.audit-events}: the detector (rules → alerts, sensor events → node
- * alerts) and the archiver (audit events only). Each
- * commits a record only after its work is done (at-least-once); both are idempotent. A record that cannot be read
- * goes to {@code palisade.audit-events.dlq} with the reason.
+ * alerts) and the archiver (audit events only). Both read the topic in batches (one poll's records) and commit a
+ * batch only after its work is done (at-least-once); both are idempotent. A record of a batch that cannot be read or
+ * handled goes alone to {@code palisade.audit-events.dlq} with the reason ({@link DeadLetters}); the rest of the batch
+ * goes on.
  */
 @ApplicationScoped
 public class AuditEventConsumers {
     public static final String DETECTOR_CHANNEL = "audit-detector-in";
     public static final String ARCHIVE_CHANNEL = "audit-archive-in";
+    private static final Logger LOG = Logger.getLogger(AuditEventConsumers.class);
 
     private final DetectionService detection;
     private final AuditArchive archive;
+    private final DeadLetters deadLetters;
 
-    public AuditEventConsumers(DetectionService detection, AuditArchive archive) {
+    public AuditEventConsumers(DetectionService detection, AuditArchive archive, DeadLetters deadLetters) {
         this.detection = detection;
         this.archive = archive;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming(DETECTOR_CHANNEL)
     @Blocking
-    public void detect(ConsumerRecord<String, String> record) {
-        if (SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
-            detection.detect(EventCodec.decode(record.value(), SensorEventEnvelope.class, SensorEventEnvelope.TYPE,
-                    SensorEventEnvelope.VERSION));
-        } else {
-            detection.detect(decode(record));
+    public void detect(ConsumerRecords<String, String> records) {
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                if (SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
+                    detection.detect(EventCodec.decode(record.value(), SensorEventEnvelope.class,
+                            SensorEventEnvelope.TYPE, SensorEventEnvelope.VERSION));
+                } else {
+                    detection.detect(decode(record));
+                }
+            } catch (RuntimeException e) {
+                deadLetter(record, e);
+            }
         }
     }
 
     @Incoming(ARCHIVE_CHANNEL)
     @Blocking
-    @Transactional
-    public void archive(ConsumerRecord<String, String> record) {
+    public void archive(ConsumerRecords<String, String> records) {
         // Sensor events share the topic but are not audit events: the archive keeps audit logs only, and only the
         // clusters' own (a simulation's synthetic events are not activity of the cluster).
-        if (!SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
-            AuditEventEnvelope envelope = decode(record);
-            if (!envelope.simulated()) {
-                archive.store(envelope);
+        List<AuditEventEnvelope> envelopes = new ArrayList<>(records.count());
+        List<ConsumerRecord<String, String>> sources = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                if (!SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
+                    AuditEventEnvelope envelope = decode(record);
+                    if (!envelope.simulated()) {
+                        envelopes.add(envelope);
+                        sources.add(record);
+                    }
+                }
+            } catch (RuntimeException e) {
+                deadLetter(record, e);
             }
         }
+        if (envelopes.isEmpty()) {
+            return;
+        }
+        try {
+            archive.storeAll(envelopes);
+        } catch (RuntimeException batchFailure) {
+            // one event the database refuses must not take the batch with it: store them one by one
+            LOG.debugf(batchFailure, "Archiving a batch of %d failed; storing its events one by one", envelopes.size());
+            for (int i = 0; i < envelopes.size(); i++) {
+                try {
+                    archive.storeAll(List.of(envelopes.get(i)));
+                } catch (RuntimeException e) {
+                    deadLetter(sources.get(i), e);
+                }
+            }
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, RuntimeException failure) {
+        LOG.warnf("Record %s-%d@%d of %s goes to the dead-letter topic: %s", record.topic(), record.partition(),
+                record.offset(), record.key(), failure.getMessage());
+        deadLetters.send(record, failure);
     }
 
     private static AuditEventEnvelope decode(ConsumerRecord<String, String> record) {

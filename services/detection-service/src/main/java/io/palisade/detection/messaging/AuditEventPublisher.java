@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.palisade.common.events.VersionedEvent;
 import io.palisade.common.messaging.EventCodec;
@@ -24,7 +25,12 @@ public class AuditEventPublisher {
 
     private final MutinyEmitter<Record<String, String>> emitter;
 
-    public AuditEventPublisher(@Channel(CHANNEL) MutinyEmitter<Record<String, String>> emitter) {
+    /**
+     * The emitter buffers what Kafka's producer has not taken yet: a few batches of thousands of events in flight
+     * must not overflow it (the bound is the ingest's concurrent batches × the largest batch).
+     */
+    public AuditEventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 32_768)
+            MutinyEmitter<Record<String, String>> emitter) {
         this.emitter = emitter;
     }
 
@@ -33,9 +39,15 @@ public class AuditEventPublisher {
      * did reach Kafka become duplicates the consumers count once (archive and correlation are idempotent).
      */
     public void publishAll(UUID clusterId, List<? extends VersionedEvent> envelopes) {
-        List<Uni<Void>> sends = new ArrayList<>(envelopes.size());
+        // encoded first: the parsed events can go while Kafka acknowledges
+        String key = clusterId.toString();
+        List<String> values = new ArrayList<>(envelopes.size());
         for (VersionedEvent envelope : envelopes) {
-            sends.add(emitter.send(Record.of(clusterId.toString(), EventCodec.encode(envelope))));
+            values.add(EventCodec.encode(envelope));
+        }
+        List<Uni<Void>> sends = new ArrayList<>(values.size());
+        for (String value : values) {
+            sends.add(emitter.send(Record.of(key, value)));
         }
         try {
             if (!sends.isEmpty()) {

@@ -1,10 +1,17 @@
 package io.palisade.detection.persistence;
 
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.hibernate.Session;
 
 import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.common.messaging.EventCodec;
@@ -22,28 +29,43 @@ public class AuditArchive {
         this.em = em;
     }
 
-    public void store(AuditEventEnvelope envelope) {
-        // NUL is replaced (PostgreSQL cannot store it); the columns are cut to their size, the event is whole.
-        var event = StoredJson.withoutNul(envelope.event());
-        var ref = event.path("objectRef");
-        em.createNativeQuery("""
-                INSERT INTO audit_event_archive (cluster_id, audit_id, stage, connector_id, verb, resource, namespace,
-                    name, username, event_time, received_at, event)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS jsonb))
-                ON CONFLICT (cluster_id, audit_id, stage, event_time) DO NOTHING""")
-                .setParameter(1, envelope.clusterId())
-                .setParameter(2, AuditEvents.auditKey(event))
-                .setParameter(3, cut(event.path("stage").asText(), 32))
-                .setParameter(4, envelope.connectorId())
-                .setParameter(5, cut(event.path("verb").asText(), 32))
-                .setParameter(6, cut(ref.path("resource").asText(null), 128))
-                .setParameter(7, cut(ref.path("namespace").asText(null), 253))
-                .setParameter(8, cut(ref.path("name").asText(null), 253))
-                .setParameter(9, cut(event.path("user").path("username").asText(null), 512))
-                .setParameter(10, AuditEvents.eventTime(event))
-                .setParameter(11, envelope.receivedAt())
-                .setParameter(12, EventCodec.encode(event))
-                .executeUpdate();
+    /**
+     * Stores the events in one transaction, as one JDBC batch of inserts (a redelivered event is skipped by the
+     * primary key). NUL is replaced (PostgreSQL cannot store it); the columns are cut to their size, the event is
+     * whole.
+     */
+    @Transactional
+    public void storeAll(List<AuditEventEnvelope> envelopes) {
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO audit_event_archive (cluster_id, audit_id, stage, connector_id, verb, resource,
+                        namespace, name, username, event_time, received_at, event)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))
+                    ON CONFLICT (cluster_id, audit_id, stage, event_time) DO NOTHING""")) {
+                for (AuditEventEnvelope envelope : envelopes) {
+                    var event = StoredJson.withoutNul(envelope.event());
+                    var ref = event.path("objectRef");
+                    insert.setObject(1, envelope.clusterId());
+                    insert.setString(2, AuditEvents.auditKey(event));
+                    insert.setString(3, cut(event.path("stage").asText(), 32));
+                    insert.setObject(4, envelope.connectorId());
+                    insert.setString(5, cut(event.path("verb").asText(), 32));
+                    insert.setString(6, cut(ref.path("resource").asText(null), 128));
+                    insert.setString(7, cut(ref.path("namespace").asText(null), 253));
+                    insert.setString(8, cut(ref.path("name").asText(null), 253));
+                    insert.setString(9, cut(event.path("user").path("username").asText(null), 512));
+                    insert.setObject(10, utc(AuditEvents.eventTime(event)));
+                    insert.setObject(11, utc(envelope.receivedAt()));
+                    insert.setString(12, EventCodec.encode(event));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     private static String cut(String value, int max) {

@@ -3,13 +3,18 @@ package io.palisade.detection.persistence;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import io.palisade.detection.engine.BaselineDecision;
 import io.palisade.detection.engine.DetectionRule;
@@ -21,12 +26,34 @@ import io.palisade.detection.ingest.AuditEvents;
  */
 @ApplicationScoped
 public class Baselines {
+    /** How many known operations and subjects each replica keeps in memory (least recently used go first). */
+    static final int REMEMBERED_OPERATIONS = 50_000;
+    static final int REMEMBERED_SUBJECTS = 10_000;
+
     private final EntityManager em;
+    /**
+     * What the database already holds, to spare it the reads of the common case (a known subject performing a known
+     * operation, the bulk of service-account traffic). Exact: an operation's row is written once and never changed,
+     * and a subject's first sighting only moves earlier, so an event older than the remembered first sighting goes
+     * to the database as before.
+     */
+    private final Map<String, BaselineDecision.KnownOperation> knownOperations = lru(REMEMBERED_OPERATIONS);
+    private final Map<String, Instant> subjectsFirstSeen = lru(REMEMBERED_SUBJECTS);
 
     public Baselines(EntityManager em) {
         this.em = em;
     }
 
+    private static <V> Map<String, V> lru(int size) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(size * 4 / 3, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > size;
+            }
+        });
+    }
+
+    /** Whether the event is rare for the rule's baseline; reads and writes the database only when it must. */
     public boolean isRare(UUID clusterId, DetectionRule rule, JsonNode event) {
         DetectionRule.Baseline baseline = rule.baseline();
         List<JsonNode> subjects = baseline.subject().values(event);
@@ -37,7 +64,20 @@ public class Baselines {
         String operation = BaselineDecision.operationKey(baseline, event);
         Instant time = AuditEvents.eventTime(event);
         String auditId = AuditEvents.auditKey(event);
+        String subjectKey = clusterId + "|" + rule.id() + "|" + subject;
+        String operationKey = subjectKey + "|" + operation;
+        Instant firstSeen = subjectsFirstSeen.get(subjectKey);
+        BaselineDecision.KnownOperation known = knownOperations.get(operationKey);
+        if (firstSeen != null && !time.isBefore(firstSeen) && known != null) {
+            return BaselineDecision.decide(firstSeen, known, time, auditId, baseline.learningPeriod()).rare();
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> isRareByDatabase(clusterId, rule, subject, operation,
+                time, auditId, subjectKey, operationKey));
+    }
 
+    private boolean isRareByDatabase(UUID clusterId, DetectionRule rule, String subject, String operation,
+            Instant time, String auditId, String subjectKey, String operationKey) {
+        DetectionRule.Baseline baseline = rule.baseline();
         Instant firstSeen = subjectFirstSeen(clusterId, rule.id(), subject, time);
         @SuppressWarnings("unchecked")
         List<Object[]> known = em.createNativeQuery("""
@@ -48,6 +88,10 @@ public class Baselines {
         BaselineDecision.KnownOperation knownOperation = known.isEmpty() ? null
                 : new BaselineDecision.KnownOperation(instant(known.get(0)[0]), (String) known.get(0)[1],
                         (Boolean) known.get(0)[2]);
+        subjectsFirstSeen.put(subjectKey, firstSeen);
+        if (knownOperation != null) {
+            knownOperations.put(operationKey, knownOperation);
+        }
         BaselineDecision.Outcome outcome = BaselineDecision.decide(firstSeen, knownOperation, time, auditId,
                 baseline.learningPeriod());
         if (outcome.remember() != null) {
@@ -58,6 +102,7 @@ public class Baselines {
                     .setParameter(4, operation).setParameter(5, Timestamp.from(outcome.remember().firstSeen()))
                     .setParameter(6, outcome.remember().firstAuditId()).setParameter(7, outcome.remember().wasRare())
                     .executeUpdate();
+            // remembered only once read back: another replica may have written the row first
         }
         return outcome.rare();
     }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.common.events.SensorEventEnvelope;
 import io.palisade.common.messaging.EventCodec;
@@ -67,7 +68,10 @@ public class DetectionService {
                 .register(metrics);
     }
 
-    @Transactional
+    /**
+     * Judges one audit event. Most events fire nothing: a transaction is begun only for what needs the database (an
+     * anomaly rule's baseline, and raising what fired), not for every event.
+     */
     public void detect(AuditEventEnvelope envelope) {
         // A simulation's synthetic events are judged like any, but teach no baseline (anomaly rules never fire on
         // them), correlate apart from real activity and raise alerts marked simulated.
@@ -77,9 +81,14 @@ public class DetectionService {
         List<DetectionRule> fired = catalogue.engine().evaluate(event, simulated
                 ? DetectionEngine.BaselineJudge.NOTHING_IS_RARE
                 : (rule, e) -> baselines.isRare(envelope.clusterId(), rule, e));
-        if (fired.isEmpty()) {
-            return;
+        if (!fired.isEmpty()) {
+            QuarkusTransaction.joiningExisting().run(() -> raise(envelope, fired));
         }
+    }
+
+    private void raise(AuditEventEnvelope envelope, List<DetectionRule> fired) {
+        boolean simulated = envelope.simulated();
+        JsonNode event = envelope.event();
         if (simulated && !registry.cluster(envelope.clusterId())
                 .map(c -> c.connectorId.equals(envelope.connectorId())).orElse(false)) {
             LOG.infof("Ignoring simulated event for cluster %s: not a registered cluster of connector %s",

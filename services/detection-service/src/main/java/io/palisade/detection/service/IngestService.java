@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +44,7 @@ public class IngestService {
     private final DetectionConfig.Ingest config;
     private final MeterRegistry metrics;
     private final ClusterActivityPublisher activity;
+    private final Semaphore turns;
 
     public IngestService(RegistryService registry, AuditEventPublisher publisher, DetectionConfig.Ingest config,
             MeterRegistry metrics, ClusterActivityPublisher activity) {
@@ -50,6 +53,7 @@ public class IngestService {
         this.config = config;
         this.metrics = metrics;
         this.activity = activity;
+        this.turns = new Semaphore(config.maxConcurrentBatches(), true);
     }
 
     /** What was accepted, for the response. */
@@ -59,33 +63,42 @@ public class IngestService {
     /** The API server's audit webhook: EventList (v1, v1beta1), Event, JSON array or JSON Lines. */
     public Accepted ingestAudit(String authorization, Supplier<byte[]> body) {
         ClusterRegistration cluster = collectingCluster(bearer(authorization));
-        AuditEvents.Batch batch = AuditEvents.parse(body.get());
-        return acceptAudit(cluster, batch.events(), batch.format(), 0);
+        return inTurn(() -> {
+            AuditEvents.Batch batch = AuditEvents.parse(body.get());
+            return acceptAudit(cluster, batch.events(), batch.format(), 0);
+        });
     }
 
     /** Amazon Data Firehose HTTP-endpoint delivery of EKS audit logs (CloudWatch Logs subscription records). */
     public FirehoseDelivery.Delivery ingestFirehose(String accessKey, String authorization, Supplier<byte[]> body) {
         String token = accessKey != null && !accessKey.isBlank() ? accessKey.trim() : bearer(authorization);
         ClusterRegistration cluster = collectingCluster(token);
-        FirehoseDelivery.Delivery delivery = FirehoseDelivery.parse(body.get(), config.maxDecompressedBytes());
-        // No event cap here: Firehose sizes its deliveries by compressed bytes (bounded by the decompression limit),
-        // and a refused delivery would only be retried whole and end in Firehose's S3 backup.
-        publish(cluster, delivery.events(), "EksFirehose", delivery.skipped());
-        return delivery;
+        return inTurn(() -> {
+            FirehoseDelivery.Delivery delivery = FirehoseDelivery.parse(body.get(), config.maxDecompressedBytes());
+            // No event cap here: Firehose sizes its deliveries by compressed bytes (bounded by the decompression
+            // limit), and a refused delivery would only be retried whole and end in Firehose's S3 backup.
+            publish(cluster, delivery.events(), "EksFirehose", delivery.skipped());
+            return delivery;
+        });
     }
 
     /** AKS diagnostic-log records ({@code kube-audit}, {@code kube-audit-admin}) posted over HTTP. */
     public Accepted ingestAks(String authorization, Supplier<byte[]> body) {
         ClusterRegistration cluster = collectingCluster(bearer(authorization));
-        AzureResourceLogs.Parsed parsed = AzureResourceLogs.parse(body.get());
-        List<JsonNode> events = parsed.records().stream().map(AzureResourceLogs.AksRecord::event).toList();
-        return acceptAudit(cluster, events, "AksResourceLogs", parsed.skipped());
+        return inTurn(() -> {
+            AzureResourceLogs.Parsed parsed = AzureResourceLogs.parse(body.get());
+            List<JsonNode> events = parsed.records().stream().map(AzureResourceLogs.AksRecord::event).toList();
+            return acceptAudit(cluster, events, "AksResourceLogs", parsed.skipped());
+        });
     }
 
     /** Falco events of the cluster's node sensor ({@code http_output} JSON or Falcosidekick's webhook). */
     public Accepted ingestFalco(String authorization, Supplier<byte[]> body) {
         ClusterRegistration cluster = protectedCluster(bearer(authorization));
-        List<JsonNode> events = FalcoEvents.parse(body.get());
+        return inTurn(() -> falco(cluster, FalcoEvents.parse(body.get())));
+    }
+
+    private Accepted falco(ClusterRegistration cluster, List<JsonNode> events) {
         checkCount(events.size(), "Falco events");
         Instant receivedAt = Instant.now();
         List<SensorEventEnvelope> envelopes = new ArrayList<>(events.size());
@@ -164,6 +177,31 @@ public class IngestService {
             metrics.counter("palisade.ingest.skipped", "format", format).increment(skipped);
         }
         return new Accepted(envelopes.size(), format, skipped);
+    }
+
+    /**
+     * Runs one request's read, parse and publish when its turn comes ({@code maxConcurrentBatches} at once); a
+     * request that waited {@code maxWait} for it is refused with 503 (the sender retries), nothing of it read.
+     */
+    private <T> T inTurn(Supplier<T> work) {
+        boolean admitted;
+        try {
+            admitted = turns.tryAcquire(config.maxWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            admitted = false;
+        }
+        if (!admitted) {
+            metrics.counter("palisade.ingest.refused", "format", "any", "reason", "busy").increment();
+            throw new ProblemException(503, "Service Unavailable", "Ingest is busy: " + config.maxConcurrentBatches()
+                    + " batches are being stored and this one waited " + config.maxWait().toSeconds()
+                    + " s for its turn; retry it");
+        }
+        try {
+            return work.get();
+        } finally {
+            turns.release();
+        }
     }
 
     private void checkCount(int count, String what) {
