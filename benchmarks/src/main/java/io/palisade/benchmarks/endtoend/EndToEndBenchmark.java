@@ -33,7 +33,7 @@ public final class EndToEndBenchmark {
 
     record Options(URI gateway, URI keycloak, String kafka, Path palisadeHome, int latencyRate,
             Duration latencyDuration, int rate, Duration duration, int batch, int clusters, double maliciousShare,
-            int ceilingRecords, Duration drain, long seed) {
+            int ceilingRecords, Duration drain, long seed, Duration warmup) {
 
         static Options parse(String[] args) {
             Map<String, String> o = new LinkedHashMap<>();
@@ -60,14 +60,18 @@ public final class EndToEndBenchmark {
                     Double.parseDouble(o.getOrDefault("malicious-share", smoke ? "0.05" : "0.01")),
                     Integer.parseInt(o.getOrDefault("ceiling-records", smoke ? "5000" : "200000")),
                     Duration.ofSeconds(Long.parseLong(o.getOrDefault("drain-seconds", smoke ? "60" : "180"))),
-                    Long.parseLong(o.getOrDefault("seed", "20261121")));
+                    Long.parseLong(o.getOrDefault("seed", "20261121")),
+                    Duration.ofSeconds(Long.parseLong(o.getOrDefault("warmup-seconds", smoke ? "5" : "30"))));
         }
     }
 
     static final String USAGE = """
             usage: EndToEndBenchmark [--smoke] [--gateway URL] [--keycloak URL] [--kafka host:port]
               [--palisade-home DIR] [--latency-rate N] [--latency-seconds S] [--rate N] [--seconds S] [--batch N]
-              [--clusters N] [--malicious-share F] [--ceiling-records N] [--drain-seconds S] [--seed N]""";
+              [--clusters N] [--malicious-share F] [--ceiling-records N] [--drain-seconds S] [--seed N]
+              [--warmup-seconds S]
+            A warm-up phase at the latency rate comes first (the services' JIT compilers, caches and pools); its
+            figures are printed but not summarized.""";
 
     /** What the sampler saw during one phase. */
     static final class Samples {
@@ -121,9 +125,13 @@ public final class EndToEndBenchmark {
 
             LoadPhase load = new LoadPhase(api, traffic, watcher, clusters, options.batch());
             List<LoadPhase.Result> results = new ArrayList<>();
-            for (Object[] phase : new Object[][] {
-                    {"latency", options.latencyRate(), options.latencyDuration()},
-                    {"sustained", options.rate(), options.duration()}}) {
+            List<Object[]> phases = new ArrayList<>();
+            if (!options.warmup().isZero()) {
+                phases.add(new Object[] {"warm-up", options.latencyRate(), options.warmup()});
+            }
+            phases.add(new Object[] {"latency", options.latencyRate(), options.latencyDuration()});
+            phases.add(new Object[] {"sustained", options.rate(), options.duration()});
+            for (Object[] phase : phases) {
                 String name = (String) phase[0];
                 synchronized (samples) {
                     current[0] = new Samples();
@@ -269,7 +277,7 @@ public final class EndToEndBenchmark {
                 ceiling.producedAndConsumedPerSecond());
         ok &= verdict.exact();
 
-        LoadPhase.Result latency = results.get(0);
+        LoadPhase.Result latency = results.get(results.size() - 2);
         LoadPhase.Result sustained = results.get(results.size() - 1);
         double p99 = percentile(watcher.latenciesMillis(latency.startNanos(), latency.endNanos() + 1), 99);
         Map<String, Double> peak = new LinkedHashMap<>();

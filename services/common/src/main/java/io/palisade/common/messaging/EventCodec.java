@@ -91,6 +91,22 @@ public final class EventCodec {
         }
     }
 
+    /**
+     * The {@code type} of a record EventCodec wrote (it writes {@code type} first), read from its first field without
+     * reading the rest; a record that does not start so is read whole, as {@link #peekType} does. Only for consumers
+     * that decode every record whole afterwards (or hand it to another consumer group that does), so that a broken
+     * record still goes to the dead letters: it saves reading each record twice.
+     */
+    public static String leadingType(String json) {
+        if (json != null && json.startsWith("{\"type\":\"")) {
+            int end = json.indexOf('"', 9);
+            if (end > 9 && json.lastIndexOf('\\', end) < 9) {
+                return json.substring(9, end);
+            }
+        }
+        return peekType(json);
+    }
+
     /** The id a record is keyed by; a key that is not an id makes the record malformed. */
     public static UUID idKey(String key) {
         try {

@@ -31,4 +31,17 @@ class EventCodecTest {
         MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventCodec.peekType(json));
         assertTrue(e.getMessage().startsWith("record is not JSON"), e.getMessage());
     }
+
+    @Test
+    void theLeadingTypeOfARecordEventCodecWroteIsItsFirstFieldAndAnyOtherRecordIsReadWhole() {
+        String written = EventCodec.encode(io.palisade.common.events.AuditEventEnvelope.of(java.util.UUID.randomUUID(),
+                java.util.UUID.randomUUID(), "AuditEventList", java.time.Instant.now(),
+                EventCodec.mapper().createObjectNode().put("type", "not-this-one")));
+        assertTrue(written.startsWith("{\"type\":\"audit-event\""), written);
+        assertEquals("audit-event", EventCodec.leadingType(written));
+        assertEquals("sensor-event", EventCodec.leadingType("{\"version\":1,\"type\":\"sensor-event\"}"));
+        assertEquals("a\"b", EventCodec.leadingType("{\"type\":\"a\\\"b\",\"version\":1}"));
+        assertThrows(MalformedEventException.class, () -> EventCodec.leadingType("{\"version\":1,\"event\":{"));
+        assertThrows(MalformedEventException.class, () -> EventCodec.leadingType(""));
+    }
 }

@@ -45,7 +45,7 @@ public class AuditEventConsumers {
     public void detect(ConsumerRecords<String, String> records) {
         for (ConsumerRecord<String, String> record : records) {
             try {
-                if (SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
+                if (SensorEventEnvelope.TYPE.equals(EventCodec.leadingType(record.value()))) {
                     detection.detect(EventCodec.decode(record.value(), SensorEventEnvelope.class,
                             SensorEventEnvelope.TYPE, SensorEventEnvelope.VERSION));
                 } else {
@@ -61,12 +61,13 @@ public class AuditEventConsumers {
     @Blocking
     public void archive(ConsumerRecords<String, String> records) {
         // Sensor events share the topic but are not audit events: the archive keeps audit logs only, and only the
-        // clusters' own (a simulation's synthetic events are not activity of the cluster).
+        // clusters' own (a simulation's synthetic events are not activity of the cluster). A sensor record is skipped
+        // by its leading type unread: the detector group reads it whole, and a broken one is a dead letter there.
         List<AuditEventEnvelope> envelopes = new ArrayList<>(records.count());
         List<ConsumerRecord<String, String>> sources = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
             try {
-                if (!SensorEventEnvelope.TYPE.equals(EventCodec.peekType(record.value()))) {
+                if (!SensorEventEnvelope.TYPE.equals(EventCodec.leadingType(record.value()))) {
                     AuditEventEnvelope envelope = decode(record);
                     if (!envelope.simulated()) {
                         envelopes.add(envelope);
