@@ -243,10 +243,12 @@ public final class EndToEndBenchmark {
             Samples s = samples.get(r.name());
             System.out.printf(Locale.ROOT,
                     "%-10s target %,6d events/s for %d s: accepted %,d of %,d events in %.1f s = %,.0f events/s; "
-                            + "POST answered p50 %.0f ms p99 %.0f ms; retries %d %s; batches not accepted %d%n",
+                            + "POST answered p50 %.0f ms p99 %.0f ms; retries %d %s; batches refused after retries %d, "
+                            + "never sent (still queued in the driver %d s after the phase) %d%n",
                     r.name(), r.targetRate(), r.planned().toSeconds(), r.accepted(), r.sent(), r.seconds(),
                     r.acceptedPerSecond(), percentile(r.postMillis(), 50), percentile(r.postMillis(), 99),
-                    r.retries(), r.retriedStatuses(), r.batchesNotAccepted());
+                    r.retries(), r.retriedStatuses(), r.batchesNotAccepted(), LoadPhase.RETRY_GRACE.toSeconds(),
+                    r.batchesNotSent());
             System.out.printf(Locale.ROOT,
                     "           POST -> alert visible (%d attacks): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                     latency.size(), percentile(latency, 50), percentile(latency, 99), percentile(latency, 100));

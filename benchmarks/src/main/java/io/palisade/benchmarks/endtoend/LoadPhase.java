@@ -28,7 +28,8 @@ final class LoadPhase {
     static final Duration RETRY_GRACE = Duration.ofSeconds(60);
 
     record Result(String name, int targetRate, Duration planned, long sent, long accepted, int batches,
-            int retries, Map<Integer, Integer> retriedStatuses, int batchesNotAccepted, List<String> errors,
+            int retries, Map<Integer, Integer> retriedStatuses, int batchesNotAccepted, int batchesNotSent,
+            List<String> errors,
             long startNanos, long endNanos, List<Double> postMillis) {
 
         double seconds() {
@@ -62,6 +63,7 @@ final class LoadPhase {
         AtomicLong accepted = new AtomicLong();
         AtomicInteger retries = new AtomicInteger();
         AtomicInteger notAccepted = new AtomicInteger();
+        AtomicInteger notSent = new AtomicInteger();
         AtomicLong lastAnswer = new AtomicLong();
         Map<Integer, Integer> retried = Collections.synchronizedMap(new TreeMap<>());
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
@@ -78,6 +80,10 @@ final class LoadPhase {
                 }
                 StackApi.Cluster cluster = clusters.get(i % clusters.size());
                 senders.execute(() -> {
+                    if (System.nanoTime() >= giveUp) {
+                        notSent.incrementAndGet(); // the stack answered too slowly for the schedule: never sent
+                        return;
+                    }
                     List<AttackTraffic.Event> events = new ArrayList<>(batchSize);
                     Instant now = Instant.now();
                     for (int e = 0; e < batchSize; e++) {
@@ -132,7 +138,7 @@ final class LoadPhase {
         }
         long end = lastAnswer.get() == 0 ? System.nanoTime() : lastAnswer.get();
         return new Result(name, eventsPerSecond, duration, sent.get(), accepted.get(), batches, retries.get(),
-                Map.copyOf(retried), notAccepted.get(), List.copyOf(errors.subList(0, Math.min(errors.size(), 10))),
+                Map.copyOf(retried), notAccepted.get(), notSent.get(), List.copyOf(errors.subList(0, Math.min(errors.size(), 10))),
                 start, end, List.copyOf(postMillis));
     }
 
