@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -109,7 +110,7 @@ final class AttackTraffic {
         }
     }
 
-    private java.util.Optional<Attack> uniqueVariant(DetectionRule rule, RuleFixtures.Case c) {
+    private Optional<Attack> uniqueVariant(DetectionRule rule, RuleFixtures.Case c) {
         ObjectNode event = (ObjectNode) c.event();
         for (String field : UNIQUE_FIELDS) {
             JsonNode value = at(event, field);
@@ -121,10 +122,10 @@ final class AttackTraffic {
             ObjectNode second = attack(attack, "probe2");
             if (firesOnly(rule, first) && firesOnly(rule, second)
                     && !rule.entityKey(first).equals(rule.entityKey(second))) {
-                return java.util.Optional.of(attack);
+                return Optional.of(attack);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private boolean firesOnly(DetectionRule rule, JsonNode event) {

@@ -73,6 +73,9 @@ public final class EndToEndBenchmark {
             A warm-up phase at the latency rate comes first (the services' JIT compilers, caches and pools); its
             figures are printed but not summarized.""";
 
+    record Phase(String name, int eventsPerSecond, Duration duration) {
+    }
+
     /** What the sampler saw during one phase. */
     static final class Samples {
         final Map<String, Double> maxRss = new ConcurrentHashMap<>();
@@ -125,21 +128,21 @@ public final class EndToEndBenchmark {
 
             LoadPhase load = new LoadPhase(api, traffic, watcher, clusters, options.batch());
             List<LoadPhase.Result> results = new ArrayList<>();
-            List<Object[]> phases = new ArrayList<>();
+            List<Phase> phases = new ArrayList<>();
             if (!options.warmup().isZero()) {
-                phases.add(new Object[] {"warm-up", options.latencyRate(), options.warmup()});
+                phases.add(new Phase("warm-up", options.latencyRate(), options.warmup()));
             }
-            phases.add(new Object[] {"latency", options.latencyRate(), options.latencyDuration()});
-            phases.add(new Object[] {"sustained", options.rate(), options.duration()});
-            for (Object[] phase : phases) {
-                String name = (String) phase[0];
+            phases.add(new Phase("latency", options.latencyRate(), options.latencyDuration()));
+            phases.add(new Phase("sustained", options.rate(), options.duration()));
+            for (Phase phase : phases) {
+                String name = phase.name();
                 synchronized (samples) {
                     current[0] = new Samples();
                     samples.put(name, current[0]);
                 }
-                say("phase %s: %,d events/s for %d s, batches of %d ...", name, (int) phase[1],
-                        ((Duration) phase[2]).toSeconds(), options.batch());
-                LoadPhase.Result result = load.run(name, (int) phase[1], (Duration) phase[2]);
+                say("phase %s: %,d events/s for %d s, batches of %d ...", name, phase.eventsPerSecond(),
+                        phase.duration().toSeconds(), options.batch());
+                LoadPhase.Result result = load.run(name, phase.eventsPerSecond(), phase.duration());
                 results.add(result);
                 say("phase %s: %,d of %,d events accepted in %.1f s = %,.0f events/s; %d retries %s; lag %s",
                         name, result.accepted(), result.sent(), result.seconds(), result.acceptedPerSecond(),
@@ -274,8 +277,8 @@ public final class EndToEndBenchmark {
         }
         verdict.examples().forEach(e -> System.out.println("           PROBLEM " + e));
         System.out.printf(Locale.ROOT, "ceiling    Kafka alone, %,d records (%,d bytes, same producer settings, %d "
-                + "partitions' worth): produced %,.0f records/s; produced and consumed %,.0f records/s%n",
-                ceiling.records(), ceiling.bytes(), 6, ceiling.producedPerSecond(),
+                + "partitions): produced %,.0f records/s; produced and consumed %,.0f records/s%n",
+                ceiling.records(), ceiling.bytes(), ceiling.partitions(), ceiling.producedPerSecond(),
                 ceiling.producedAndConsumedPerSecond());
         ok &= verdict.exact();
 
@@ -355,14 +358,7 @@ public final class EndToEndBenchmark {
     }
 
     private static void say(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "[%s] " + format + "%n", prepend(Instant.now().toString().substring(11, 19),
-                args));
-    }
-
-    private static Object[] prepend(Object first, Object[] rest) {
-        Object[] all = new Object[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
+        System.out.printf(Locale.ROOT, "[%s] %s%n", Instant.now().toString().substring(11, 19),
+                String.format(Locale.ROOT, format, args));
     }
 }

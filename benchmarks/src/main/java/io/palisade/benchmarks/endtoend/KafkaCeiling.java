@@ -32,7 +32,7 @@ import io.palisade.common.messaging.EventCodec;
  */
 final class KafkaCeiling {
 
-    record Result(long records, long bytes, double produceSeconds, double totalSeconds) {
+    record Result(long records, long bytes, int partitions, double produceSeconds, double totalSeconds) {
         double producedPerSecond() {
             return records / produceSeconds;
         }
@@ -82,7 +82,7 @@ final class KafkaCeiling {
             if (consumed.get() < records) {
                 throw new IllegalStateException("the ceiling's consumer read " + consumed.get() + " of " + records);
             }
-            return new Result(records, bytes, (produced - start) / 1e9, (done - start) / 1e9);
+            return new Result(records, bytes, partitions, (produced - start) / 1e9, (done - start) / 1e9);
         } finally {
             admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         }

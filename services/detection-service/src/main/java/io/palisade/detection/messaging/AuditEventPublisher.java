@@ -39,15 +39,10 @@ public class AuditEventPublisher {
      * did reach Kafka become duplicates the consumers count once (archive and correlation are idempotent).
      */
     public void publishAll(UUID clusterId, List<? extends VersionedEvent> envelopes) {
-        // encoded first: the parsed events can go while Kafka acknowledges
         String key = clusterId.toString();
-        List<String> values = new ArrayList<>(envelopes.size());
+        List<Uni<Void>> sends = new ArrayList<>(envelopes.size());
         for (VersionedEvent envelope : envelopes) {
-            values.add(EventCodec.encode(envelope));
-        }
-        List<Uni<Void>> sends = new ArrayList<>(values.size());
-        for (String value : values) {
-            sends.add(emitter.send(Record.of(key, value)));
+            sends.add(emitter.send(Record.of(key, EventCodec.encode(envelope))));
         }
         try {
             if (!sends.isEmpty()) {

@@ -388,4 +388,27 @@ class AuditLogArchiveTest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItem("clusterId"));
     }
+
+    @Test
+    void aBrokenRecordAmongGoodOnesGoesAloneToTheDeadLetterTopicAndTheRestOfItsBatchIsArchived() throws Exception {
+        TestCluster c = cluster(null);
+        String marker = UUID.randomUUID().toString();
+        String key = c.clusterId().toString();
+        for (String value : List.of(
+                envelope(c, event(UUID.randomUUID().toString(), "get", "pods", "shop", "alice", Instant.now())),
+                "{\"type\":\"audit-event\",\"version\":99,\"marker\":\"" + marker + "\"}",
+                envelope(c, event(UUID.randomUUID().toString(), "list", "pods", "shop", "alice", Instant.now())))) {
+            KafkaTestClient.send(Topics.AUDIT_EVENTS, key, value);
+        }
+        awaitArchived(c, 2);
+        var dead = KafkaTestClient.awaitRecord(Topics.AUDIT_EVENTS_DLQ, r -> r.value().contains(marker),
+                Duration.ofSeconds(20));
+        assertTrue(KafkaTestClient.header(dead, "dead-letter-reason").contains("unsupported version 99"));
+        assertEquals(Topics.AUDIT_EVENTS, KafkaTestClient.header(dead, "dead-letter-topic"));
+    }
+
+    private static String envelope(TestCluster c, String event) throws Exception {
+        return EventCodec.encode(AuditEventEnvelope.of(c.clusterId(), c.connectorId(), "AuditEventList", Instant.now(),
+                EventCodec.mapper().readTree(event)));
+    }
 }
