@@ -34,6 +34,32 @@ public final class DetectionConfig {
         /** How long a request waits for its turn before it is answered 503 (the sender retries). */
         @WithDefault("10s")
         java.time.Duration maxWait();
+
+        /** How many failed authentications a source may make before its ingest requests are refused (429). */
+        FailedAuth failedAuth();
+
+        /**
+         * Addresses (or CIDR ranges) of the proxies in front of ingest, e.g. the gateway: a request whose remote
+         * address is one of them is counted against the last address of its {@code X-Forwarded-For}, which the
+         * proxy sets to its own client. Any other sender's {@code X-Forwarded-For} is ignored (it could say anything).
+         */
+        @WithDefault("127.0.0.1,::1")
+        List<String> trustedProxies();
+
+        /** Failed ingest authentications (401: no token, or one no cluster has), counted per source address. */
+        interface FailedAuth {
+            /** Failures a source may make within one window; every further request of the window gets 429. */
+            @WithDefault("10")
+            int maxAttempts();
+
+            /** The window, from a source's first failure; when it ends, the source is free and counts from zero. */
+            @WithDefault("60s")
+            java.time.Duration window();
+
+            /** Most sources tracked at once (bounded memory); beyond it the oldest window is forgotten. */
+            @WithDefault("100000")
+            int maxTrackedSources();
+        }
     }
 
     @ConfigMapping(prefix = "palisade.detection")

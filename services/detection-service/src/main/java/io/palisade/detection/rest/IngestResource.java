@@ -10,6 +10,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -20,33 +21,41 @@ import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.Problem;
 import io.palisade.common.problem.ProblemException;
 import io.palisade.detection.config.DetectionConfig;
+import io.palisade.detection.ingest.FailedIngestAttempts;
 import io.palisade.detection.ingest.FirehoseDelivery;
+import io.palisade.detection.ingest.IngestSources;
 import io.palisade.detection.service.IngestService;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Where clusters send their data (through the gateway's {@code /ingest/**}). Clusters authenticate with their own
  * ingest token, never a user token, so these paths are outside OIDC and check the token themselves. Every answer
- * comes only after Kafka acknowledged every event of the request.
+ * comes only after Kafka acknowledged every event of the request. Failed authentications count against the
+ * request's source address ({@link IngestSources}); a source that made too many gets 429 for a while.
  */
 @Path("/ingest")
 @PermitAll
 @Consumes({ MediaType.APPLICATION_JSON, "application/x-ndjson", MediaType.TEXT_PLAIN, MediaType.WILDCARD })
 @Produces(MediaType.APPLICATION_JSON)
 public class IngestResource {
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
+
     private final IngestService ingest;
     private final DetectionConfig.Ingest limits;
+    private final IngestSources sources;
 
-    public IngestResource(IngestService ingest, DetectionConfig.Ingest limits) {
+    public IngestResource(IngestService ingest, DetectionConfig.Ingest limits, IngestSources sources) {
         this.ingest = ingest;
         this.limits = limits;
+        this.sources = sources;
     }
 
     /** The API server's audit webhook: an EventList (or an Event, an array, JSON Lines). */
     @POST
     @Path("k8s-audit")
     public IngestService.Accepted auditWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            InputStream body) {
-        return ingest.ingestAudit(authorization, () -> read(body));
+            @Context HttpServerRequest request, InputStream body) {
+        return ingest.ingestAudit(source(request), authorization, () -> read(body));
     }
 
     /**
@@ -58,13 +67,15 @@ public class IngestResource {
     @Path("eks")
     public Response eksFirehose(@HeaderParam("X-Amz-Firehose-Access-Key") String accessKey,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("X-Amz-Firehose-Request-Id") String requestIdHeader, InputStream body) {
+            @HeaderParam("X-Amz-Firehose-Request-Id") String requestIdHeader, @Context HttpServerRequest request,
+            InputStream body) {
         byte[][] bytes = new byte[1][];
         try {
-            FirehoseDelivery.Delivery delivery = ingest.ingestFirehose(accessKey, authorization, () -> {
-                bytes[0] = read(body);
-                return bytes[0];
-            });
+            FirehoseDelivery.Delivery delivery = ingest.ingestFirehose(source(request), accessKey, authorization,
+                    () -> {
+                        bytes[0] = read(body);
+                        return bytes[0];
+                    });
             return Response.ok(FirehoseDelivery.answer(delivery.requestId(), System.currentTimeMillis()),
                     MediaType.APPLICATION_JSON).build();
         } catch (ProblemException e) {
@@ -77,8 +88,12 @@ public class IngestResource {
             answer.put("requestId", requestId);
             answer.put("timestamp", System.currentTimeMillis());
             answer.put("errorMessage", problem.detail());
-            return Response.status(problem.status()).entity(EventCodec.encode(answer))
-                    .type(MediaType.APPLICATION_JSON).build();
+            Response.ResponseBuilder response = Response.status(problem.status()).entity(EventCodec.encode(answer))
+                    .type(MediaType.APPLICATION_JSON);
+            if (e instanceof FailedIngestAttempts.SourceBlocked blocked) {
+                response.header("Retry-After", Long.toString(blocked.retryAfterSeconds()));
+            }
+            return response.build();
         }
     }
 
@@ -86,16 +101,22 @@ public class IngestResource {
     @POST
     @Path("aks")
     public IngestService.Accepted aks(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            InputStream body) {
-        return ingest.ingestAks(authorization, () -> read(body));
+            @Context HttpServerRequest request, InputStream body) {
+        return ingest.ingestAks(source(request), authorization, () -> read(body));
     }
 
     /** Falco events of the node sensor: Falco's http_output JSON or Falcosidekick's webhook. */
     @POST
     @Path("falco")
     public IngestService.Accepted falco(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            InputStream body) {
-        return ingest.ingestFalco(authorization, () -> read(body));
+            @Context HttpServerRequest request, InputStream body) {
+        return ingest.ingestFalco(source(request), authorization, () -> read(body));
+    }
+
+    /** The sender's address: the TCP peer, or the client a trusted proxy (the gateway) names in X-Forwarded-For. */
+    private String source(HttpServerRequest request) {
+        String remote = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return sources.resolve(remote, request.headers().getAll(FORWARDED_FOR));
     }
 
     /** Reads the body up to the configured limit; a larger body is refused (413) without being read further. */

@@ -1,7 +1,9 @@
 package io.palisade.detection.service;
 
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -24,6 +28,7 @@ import io.palisade.common.security.IngestTokens;
 import io.palisade.detection.config.DetectionConfig;
 import io.palisade.detection.ingest.AuditEvents;
 import io.palisade.detection.ingest.AzureResourceLogs;
+import io.palisade.detection.ingest.FailedIngestAttempts;
 import io.palisade.detection.ingest.FalcoEvents;
 import io.palisade.detection.ingest.FirehoseDelivery;
 import io.palisade.detection.messaging.AuditEventPublisher;
@@ -36,23 +41,29 @@ import io.palisade.detection.persistence.ScopeProtection;
  * protects its connector (and, for audit logs, that audit-log collection is on) before it reads the body, parses the
  * batch whole, and answers
  * only once every event is acknowledged by Kafka. Nothing is accepted half: a malformed batch is refused whole.
+ * Failed authentications are counted per source ({@link FailedIngestAttempts}): a source that made too many is
+ * refused with 429 before its token is looked at.
  */
 @ApplicationScoped
 public class IngestService {
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
     private final RegistryService registry;
     private final AuditEventPublisher publisher;
     private final DetectionConfig.Ingest config;
     private final MeterRegistry metrics;
     private final ClusterActivityPublisher activity;
+    private final FailedIngestAttempts failedAttempts;
     private final Semaphore turns;
 
     public IngestService(RegistryService registry, AuditEventPublisher publisher, DetectionConfig.Ingest config,
-            MeterRegistry metrics, ClusterActivityPublisher activity) {
+            MeterRegistry metrics, ClusterActivityPublisher activity, FailedIngestAttempts failedAttempts) {
         this.registry = registry;
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
         this.activity = activity;
+        this.failedAttempts = failedAttempts;
         this.turns = new Semaphore(config.maxConcurrentBatches(), true);
     }
 
@@ -60,9 +71,12 @@ public class IngestService {
     public record Accepted(int accepted, String format, int skipped) {
     }
 
-    /** The API server's audit webhook: EventList (v1, v1beta1), Event, JSON array or JSON Lines. */
-    public Accepted ingestAudit(String authorization, Supplier<byte[]> body) {
-        ClusterRegistration cluster = collectingCluster(bearer(authorization));
+    /**
+     * The API server's audit webhook: EventList (v1, v1beta1), Event, JSON array or JSON Lines. {@code source} is
+     * the sender's address (see IngestSources), against which failed authentications count.
+     */
+    public Accepted ingestAudit(String source, String authorization, Supplier<byte[]> body) {
+        ClusterRegistration cluster = collectingCluster(source, bearer(authorization));
         return inTurn(() -> {
             AuditEvents.Batch batch = AuditEvents.parse(body.get());
             return acceptAudit(cluster, batch.events(), batch.format(), 0);
@@ -70,9 +84,10 @@ public class IngestService {
     }
 
     /** Amazon Data Firehose HTTP-endpoint delivery of EKS audit logs (CloudWatch Logs subscription records). */
-    public FirehoseDelivery.Delivery ingestFirehose(String accessKey, String authorization, Supplier<byte[]> body) {
+    public FirehoseDelivery.Delivery ingestFirehose(String source, String accessKey, String authorization,
+            Supplier<byte[]> body) {
         String token = accessKey != null && !accessKey.isBlank() ? accessKey.trim() : bearer(authorization);
-        ClusterRegistration cluster = collectingCluster(token);
+        ClusterRegistration cluster = collectingCluster(source, token);
         return inTurn(() -> {
             FirehoseDelivery.Delivery delivery = FirehoseDelivery.parse(body.get(), config.maxDecompressedBytes());
             // No event cap here: Firehose sizes its deliveries by compressed bytes (bounded by the decompression
@@ -83,8 +98,8 @@ public class IngestService {
     }
 
     /** AKS diagnostic-log records ({@code kube-audit}, {@code kube-audit-admin}) posted over HTTP. */
-    public Accepted ingestAks(String authorization, Supplier<byte[]> body) {
-        ClusterRegistration cluster = collectingCluster(bearer(authorization));
+    public Accepted ingestAks(String source, String authorization, Supplier<byte[]> body) {
+        ClusterRegistration cluster = collectingCluster(source, bearer(authorization));
         return inTurn(() -> {
             AzureResourceLogs.Parsed parsed = AzureResourceLogs.parse(body.get());
             List<JsonNode> events = parsed.records().stream().map(AzureResourceLogs.AksRecord::event).toList();
@@ -93,8 +108,8 @@ public class IngestService {
     }
 
     /** Falco events of the cluster's node sensor ({@code http_output} JSON or Falcosidekick's webhook). */
-    public Accepted ingestFalco(String authorization, Supplier<byte[]> body) {
-        ClusterRegistration cluster = protectedCluster(bearer(authorization));
+    public Accepted ingestFalco(String source, String authorization, Supplier<byte[]> body) {
+        ClusterRegistration cluster = protectedCluster(source, bearer(authorization));
         return inTurn(() -> falco(cluster, FalcoEvents.parse(body.get())));
     }
 
@@ -212,16 +227,16 @@ public class IngestService {
         }
     }
 
-    private ClusterRegistration collectingCluster(String token) {
-        ClusterRegistration cluster = authenticate(token);
+    private ClusterRegistration collectingCluster(String source, String token) {
+        ClusterRegistration cluster = authenticate(source, token);
         refusal(cluster, true).ifPresent(reason -> {
             throw new ProblemException(403, "Forbidden", reason);
         });
         return cluster;
     }
 
-    private ClusterRegistration protectedCluster(String token) {
-        ClusterRegistration cluster = authenticate(token);
+    private ClusterRegistration protectedCluster(String source, String token) {
+        ClusterRegistration cluster = authenticate(source, token);
         refusal(cluster, false).ifPresent(reason -> {
             throw new ProblemException(403, "Forbidden", reason);
         });
@@ -244,17 +259,58 @@ public class IngestService {
         return Optional.empty();
     }
 
+    /** The bearer token, or null when there is none. */
     private static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                || authorization.length() <= 7) {
-            throw unauthenticated("An ingest token is required: send 'Authorization: Bearer <cluster ingest token>'");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
         }
-        return authorization.substring(7).trim();
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? null : token;
     }
 
-    private ClusterRegistration authenticate(String token) {
-        return registry.clusterByTokenHash(IngestTokens.hash(token))
-                .orElseThrow(() -> unauthenticated("The ingest token is not valid for any registered cluster"));
+    /**
+     * The cluster whose ingest token this is. A source blocked for its failed attempts is refused first (429), so a
+     * correct token from it waits too; no token or an unknown one is 401 and counts against the source.
+     */
+    private ClusterRegistration authenticate(String source, String token) {
+        try {
+            failedAttempts.checkAllowed(source);
+        } catch (FailedIngestAttempts.SourceBlocked e) {
+            metrics.counter("palisade.ingest.refused", "format", "any", "reason", "failed-auth-blocked").increment();
+            throw e;
+        }
+        if (token == null) {
+            throw failedAuthentication(source,
+                    "An ingest token is required: send 'Authorization: Bearer <cluster ingest token>'");
+        }
+        String hash = IngestTokens.hash(token);
+        byte[] presented = HexFormat.of().parseHex(hash);
+        Optional<ClusterRegistration> cluster = registry.clusterByTokenHash(hash);
+        // The lookup compares hashes (an indexed equality in PostgreSQL): its timing can tell at most how much of a
+        // stored SHA-256 a guess's hash shares, which does not help find a token. The decision itself compares the
+        // stored hash with the presented one in constant time (MessageDigest.isEqual, no early exit on the first
+        // differing byte) and does not trust the lookup's notion of "equal" (collation, case, padding): only
+        // byte-identical hashes authenticate.
+        if (cluster.isEmpty() || !MessageDigest.isEqual(storedHash(cluster.get()), presented)) {
+            throw failedAuthentication(source, "The ingest token is not valid for any registered cluster");
+        }
+        return cluster.get();
+    }
+
+    /** The stored hash's bytes; a malformed one (never written by connector-service) matches nothing. */
+    private static byte[] storedHash(ClusterRegistration cluster) {
+        try {
+            return cluster.ingestTokenHash == null ? new byte[0] : HexFormat.of().parseHex(cluster.ingestTokenHash);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Cluster %s has a malformed ingest-token hash; its ingest is refused", cluster.clusterId);
+            return new byte[0];
+        }
+    }
+
+    private ProblemException failedAuthentication(String source, String detail) {
+        failedAttempts.failed(source);
+        metrics.counter("palisade.ingest.unauthenticated").increment();
+        return unauthenticated(detail);
     }
 
     private static ProblemException unauthenticated(String detail) {
