@@ -15,7 +15,7 @@ import jakarta.transaction.Transactional;
 import io.palisade.alert.persistence.Alert;
 import io.palisade.alert.persistence.AlertStatus;
 import io.palisade.alert.rest.InputText;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.common.problem.ProblemException;
 import io.quarkus.panache.common.Sort;
 

@@ -11,7 +11,7 @@ import java.util.UUID;
 import jakarta.ws.rs.QueryParam;
 
 import io.palisade.alert.persistence.AlertStatus;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.alert.service.AlertQuery;
 import io.palisade.common.problem.ProblemException;
 

@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.UriInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.palisade.alert.persistence.AlertStatus;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.alert.service.AlertService;
 import io.palisade.common.api.Page;
 import io.palisade.common.api.PageRequest;

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.alert.service.AlertSimulation;
 import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.common.messaging.EventCodec;

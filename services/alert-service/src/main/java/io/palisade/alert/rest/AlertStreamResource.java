@@ -12,7 +12,7 @@ import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.palisade.alert.config.AlertStreamConfig;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.alert.service.AlertChanged;
 import io.palisade.alert.service.AlertStream;
 import io.palisade.common.security.Roles;

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.palisade.alert.export.AlertExport;
 import io.palisade.alert.export.ExportService;
 import io.palisade.alert.export.ExportSettings;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.common.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 

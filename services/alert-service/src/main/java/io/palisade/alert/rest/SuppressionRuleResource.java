@@ -34,7 +34,7 @@ import io.palisade.alert.persistence.SuppressionRule;
 import io.palisade.alert.rest.SuppressionRuleDtos.SimulationView;
 import io.palisade.alert.rest.SuppressionRuleDtos.SuppressionRuleRequest;
 import io.palisade.alert.rest.SuppressionRuleDtos.SuppressionRuleView;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.alert.service.SuppressionService;
 import io.palisade.common.api.ETags;
 import io.palisade.common.api.Page;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.palisade.alert.persistence.Alert;
 import io.palisade.alert.persistence.AlertStateChange;
 import io.palisade.alert.persistence.AlertStatus;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.events.AlertEvent;
 import io.palisade.common.messaging.EventCodec;

@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.palisade.alert.config.AlertStreamConfig;
 import io.palisade.alert.persistence.Alert;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;

@@ -20,7 +20,7 @@ import io.palisade.alert.persistence.SuppressionReason;
 import io.palisade.alert.persistence.SuppressionRule;
 import io.palisade.alert.rest.InputText;
 import io.palisade.alert.persistence.SuppressionState;
-import io.palisade.alert.security.CallerScopes;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.common.api.ETags;
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.problem.Problem;

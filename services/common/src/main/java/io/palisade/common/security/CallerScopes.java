@@ -1,4 +1,4 @@
-package io.palisade.alert.security;
+package io.palisade.common.security;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -26,6 +26,8 @@ import jakarta.ws.rs.core.UriInfo;
 import io.palisade.common.api.ETags;
 import io.palisade.common.api.Page;
 import io.palisade.common.api.PageRequest;
+import io.palisade.common.problem.ProblemException;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.common.security.Roles;
 import io.palisade.connector.rest.ConnectorDtos.ConnectorView;
 import io.palisade.connector.persistence.Connector;
@@ -41,9 +43,12 @@ public class ConnectorResource {
     private final ConnectorService connectors;
     private final SecurityIdentity identity;
 
-    public ConnectorResource(ConnectorService connectors, SecurityIdentity identity) {
+    private final CallerScopes scopes;
+
+    public ConnectorResource(ConnectorService connectors, SecurityIdentity identity, CallerScopes scopes) {
         this.connectors = connectors;
         this.identity = identity;
+        this.scopes = scopes;
     }
 
     @GET
@@ -51,22 +56,22 @@ public class ConnectorResource {
     public Page<ConnectorView> list(@QueryParam("skip") Integer skip, @QueryParam("top") Integer top,
             @Context UriInfo uriInfo) {
         PageRequest page = PageRequest.of(skip, top);
-        return Page.of(connectors.list(page).stream().map(ConnectorView::of).toList(), page, uriInfo);
+        return Page.of(connectors.list(page, scopes).stream().map(ConnectorView::of).toList(), page, uriInfo);
     }
 
     @GET
-    @Path("{id}")
+    @Path("{connectorId}")
     @RolesAllowed({ Roles.SECURITY_ADMIN, Roles.SECURITY_READER })
-    public Response get(@PathParam("id") UUID id) {
+    public Response get(@PathParam("connectorId") UUID id) {
         Connector c = connectors.get(id);
         return Response.ok(ConnectorView.of(c)).tag(new EntityTag(String.valueOf(c.version))).build();
     }
 
     /** Changes name, regions and offering settings; send the ETag you read as If-Match (stale → 412). */
     @PUT
-    @Path("{id}")
+    @Path("{connectorId}")
     @RolesAllowed(Roles.SECURITY_ADMIN)
-    public Response update(@PathParam("id") UUID id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+    public Response update(@PathParam("connectorId") UUID id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Valid @NotNull(message = "a JSON body is required") UpdateConnector request) {
         Connector c = connectors.update(id, ETags.expectedVersion(ifMatch), request.environment(),
                 request.hierarchyIdentifier(), request.displayName(), request.regions(), request.containersOffering(),
@@ -78,6 +83,10 @@ public class ConnectorResource {
     @RolesAllowed(Roles.SECURITY_ADMIN)
     public Response create(@Valid @NotNull(message = "a JSON body is required") CreateConnector request,
             @Context UriInfo uriInfo) {
+        if (!scopes.all()) {
+            throw new ProblemException(403, "Forbidden", "Your token is limited to some connectors (palisade_scopes "
+                    + "claim); creating a connector needs a token that covers every connector");
+        }
         var created = connectors.create(request.environment(), request.displayName(), request.hierarchyIdentifier(),
                 request.regions(), request.containersOffering(), identity.getPrincipal().getName());
         URI location = uriInfo.getAbsolutePathBuilder().path(created.id.toString()).build();
@@ -86,9 +95,9 @@ public class ConnectorResource {
     }
 
     @DELETE
-    @Path("{id}")
+    @Path("{connectorId}")
     @RolesAllowed(Roles.SECURITY_ADMIN)
-    public Response delete(@PathParam("id") UUID id) {
+    public Response delete(@PathParam("connectorId") UUID id) {
         connectors.delete(id);
         return Response.noContent().build();
     }

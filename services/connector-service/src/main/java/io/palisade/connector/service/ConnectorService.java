@@ -11,6 +11,7 @@ import jakarta.transaction.Transactional;
 import io.palisade.common.api.ETags;
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.problem.ProblemException;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.connector.messaging.ConnectorStatePublisher;
 import io.palisade.connector.persistence.Cluster;
 import io.palisade.connector.persistence.Connector;
@@ -25,9 +26,12 @@ public class ConnectorService {
         this.publisher = publisher;
     }
 
-    public List<Connector> list(PageRequest page) {
-        return Connector.<Connector> findAll(io.quarkus.panache.common.Sort.by("createdAt").and("id"))
-                .range(page.skip(), page.skip() + page.fetchSize() - 1).list();
+    /** The connectors the caller's scopes cover, oldest first. */
+    public List<Connector> list(PageRequest page, CallerScopes scopes) {
+        var oldestFirst = io.quarkus.panache.common.Sort.by("createdAt").and("id");
+        var query = scopes.all() ? Connector.<Connector> findAll(oldestFirst)
+                : Connector.<Connector> find("id in ?1", oldestFirst, scopes.connectorIds());
+        return query.range(page.skip(), page.skip() + page.fetchSize() - 1).list();
     }
 
     public Connector get(UUID id) {

@@ -21,10 +21,12 @@ import jakarta.ws.rs.core.UriInfo;
 import io.palisade.common.api.Page;
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.problem.ProblemException;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.common.security.Roles;
 import io.palisade.detection.persistence.ArchivedAuditEvent;
 import io.palisade.detection.service.AuditLogService;
 import io.palisade.detection.service.AuditLogService.AuditLogFilter;
+import io.palisade.detection.service.RegistryService;
 
 /**
  * The audit-log archive: {@code GET /api/audit-logs?clusterId=…&from=…&to=…} lists a cluster's (or connector's)
@@ -39,9 +41,13 @@ public class AuditLogResource {
     static final Duration DEFAULT_RANGE = Duration.ofHours(24);
 
     private final AuditLogService auditLogs;
+    private final RegistryService registry;
+    private final CallerScopes scopes;
 
-    public AuditLogResource(AuditLogService auditLogs) {
+    public AuditLogResource(AuditLogService auditLogs, RegistryService registry, CallerScopes scopes) {
         this.auditLogs = auditLogs;
+        this.registry = registry;
+        this.scopes = scopes;
     }
 
     /** One archived stage of an audit event, with the event as the API server sent it. */
@@ -67,8 +73,9 @@ public class AuditLogResource {
         PageRequest page = PageRequest.of(integer("skip", skip), integer("top", top));
         Instant end = present(to) ? instant("to", to) : Instant.now();
         Instant start = present(from) ? instant("from", from) : end.minus(DEFAULT_RANGE);
-        var filter = new AuditLogFilter(uuid("clusterId", clusterId), uuid("connectorId", connectorId), start, end,
-                text(user), text(verb), text(resource), text(namespace));
+        var filter = new AuditLogFilter(withinScopes(uuid("clusterId", clusterId)),
+                withinScopes(uuid("connectorId", connectorId), "Connector"), start, end, text(user), text(verb),
+                text(resource), text(namespace), scopes);
         Page<AuditLogView> result = Page.of(auditLogs.list(filter, page).stream().map(AuditLogView::of).toList(),
                 page, uriInfo);
         if (result.nextLink() == null) {
@@ -84,8 +91,25 @@ public class AuditLogResource {
     @GET
     @Path("{clusterId}/{auditId}")
     public Page<AuditLogView> request(@PathParam("clusterId") String clusterId, @PathParam("auditId") String auditId) {
-        return new Page<>(auditLogs.request(uuid("clusterId", clusterId), auditId).stream().map(AuditLogView::of)
+        return new Page<>(auditLogs.request(uuid("clusterId", clusterId), auditId, scopes).stream().map(AuditLogView::of)
                 .toList(), null);
+    }
+
+    /** A connector beyond the caller's scopes is answered as one that does not exist. */
+    private UUID withinScopes(UUID id, String what) {
+        if (id != null && !scopes.permits(id)) {
+            throw ProblemException.notFound(what, id);
+        }
+        return id;
+    }
+
+    /** So is a cluster of such a connector (or one no longer registered, whose connector cannot be told). */
+    private UUID withinScopes(UUID clusterId) {
+        if (clusterId != null && !scopes.all()
+                && !registry.cluster(clusterId).map(c -> scopes.permits(c.connectorId)).orElse(false)) {
+            throw ProblemException.notFound("Cluster", clusterId);
+        }
+        return clusterId;
     }
 
     private static boolean present(String value) {

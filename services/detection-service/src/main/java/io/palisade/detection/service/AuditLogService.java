@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.problem.ProblemException;
+import io.palisade.common.security.CallerScopes;
 import io.palisade.detection.ingest.AuditEvents;
 import io.palisade.detection.persistence.ArchivedAuditEvent;
 import io.quarkus.panache.common.Sort;
@@ -22,10 +23,10 @@ public class AuditLogService {
     /**
      * What to list: a cluster or a connector (at least one), the time range {@code [from, to)} (always bounded, so
      * PostgreSQL reads only the days' partitions it covers), and optional exact matches on user, verb, resource and
-     * namespace.
+     * namespace; never beyond the caller's scopes.
      */
     public record AuditLogFilter(UUID clusterId, UUID connectorId, Instant from, Instant to, String user, String verb,
-            String resource, String namespace) {
+            String resource, String namespace, CallerScopes scopes) {
         public AuditLogFilter {
             if (clusterId == null && connectorId == null) {
                 throw ProblemException.badRequest("clusterId", "is required (or give connectorId)");
@@ -41,8 +42,16 @@ public class AuditLogService {
 
     /** Newest first; ties in a stable order, so pages neither repeat nor skip events. */
     public List<ArchivedAuditEvent> list(AuditLogFilter filter, PageRequest page) {
+        CallerScopes scopes = filter.scopes();
+        if (!scopes.all() && scopes.connectorIds().isEmpty()) {
+            return List.of();
+        }
         List<String> clauses = new ArrayList<>();
         Map<String, Object> params = new HashMap<>();
+        if (!scopes.all()) {
+            clauses.add("connectorId in :scopes");
+            params.put("scopes", scopes.connectorIds());
+        }
         clauses.add("eventTime >= :fromTime and eventTime < :toTime");
         params.put("fromTime", filter.from());
         params.put("toTime", filter.to());
@@ -59,12 +68,14 @@ public class AuditLogService {
     }
 
     /**
-     * Every archived stage of one request, in the order they happened; 404 when there is none. Looked up by its key
+     * Every archived stage of one request, in the order they happened; 404 when there is none (or it lies beyond the
+     * caller's scopes). Looked up by its key
      * without a time range: each partition answers from its primary-key index.
      */
-    public List<ArchivedAuditEvent> request(UUID clusterId, String auditId) {
-        List<ArchivedAuditEvent> stages = ArchivedAuditEvent.list("clusterId = ?1 and auditId = ?2",
-                Sort.ascending("eventTime", "stage"), clusterId, AuditEvents.auditKey(auditId));
+    public List<ArchivedAuditEvent> request(UUID clusterId, String auditId, CallerScopes scopes) {
+        List<ArchivedAuditEvent> stages = ArchivedAuditEvent.<ArchivedAuditEvent> list("clusterId = ?1 and auditId = ?2",
+                Sort.ascending("eventTime", "stage"), clusterId, AuditEvents.auditKey(auditId)).stream()
+                .filter(stage -> scopes.permits(stage.connectorId)).toList();
         if (stages.isEmpty()) {
             throw ProblemException.notFound("Audit event", clusterId + "/" + auditId);
         }

@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -361,6 +362,28 @@ class AuditLogArchiveTest {
         given().auth().oauth2(Tokens.admin()).when().get(listPath).then().statusCode(200)
                 .body("value[0].auditId", equalTo(seen));
         given().when().get(listPath).then().statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
+    void aReaderScopedToAnotherConnectorFindsNothingOfThisOne() {
+        TestCluster c = cluster(null);
+        TestCluster elsewhere = cluster(null);
+        String hidden = id("hidden");
+        String visible = id("visible");
+        ingest(c, event(hidden, "get", "pods", "shop", "grace", Instant.now()));
+        ingest(elsewhere, event(visible, "get", "pods", "shop", "grace", Instant.now()));
+        awaitArchived(c, 1);
+        awaitArchived(elsewhere, 1);
+        String byCluster = AUDIT_LOGS + "?clusterId=" + c.clusterId();
+        String byConnector = AUDIT_LOGS + "?connectorId=" + c.connectorId();
+        String request = AUDIT_LOGS + "/" + c.clusterId() + "/" + hidden;
+        EndpointSecurity.assertEveryEndpointHidesTheConnectorBeyondScopes(c.connectorId().toString(), List.of(
+                EndpointSecurity.Endpoint.read(byCluster), EndpointSecurity.Endpoint.read(byConnector),
+                EndpointSecurity.Endpoint.read(request)));
+        String scopedElsewhere = Tokens.forUser("erin", Set.of("security-reader"),
+                List.of(elsewhere.connectorId().toString()));
+        given().auth().oauth2(scopedElsewhere).queryParam("clusterId", elsewhere.clusterId())
+                .when().get(AUDIT_LOGS).then().statusCode(200).body("value.auditId", equalTo(List.of(visible)));
     }
 
     @Test
