@@ -1,5 +1,7 @@
 package io.palisade.alert.messaging;
 
+import static io.palisade.common.messaging.TransientFailures.retryWhileTransient;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +29,8 @@ public class AlertConsumer {
     @Incoming(CHANNEL)
     @Blocking
     public void onAlert(ConsumerRecord<String, String> record) {
-        alerts.receive(EventCodec.decode(record.value(), AlertEvent.class, AlertEvent.TYPE, AlertEvent.VERSION));
+        AlertEvent alert = EventCodec.decode(record.value(), AlertEvent.class, AlertEvent.TYPE, AlertEvent.VERSION);
+        // a database that is away is waited for; a broken record goes to the dead-letter topic
+        retryWhileTransient("Storing alert " + alert.systemAlertId(), () -> alerts.receive(alert));
     }
 }

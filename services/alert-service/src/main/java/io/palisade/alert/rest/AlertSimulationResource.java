@@ -118,7 +118,7 @@ public class AlertSimulationResource {
                     + AlertSimulation.BUNDLES);
         }
         for (String bundle : properties.bundles()) {
-            if (!AlertSimulation.BUNDLES.contains(bundle)) {
+            if (bundle == null || !AlertSimulation.BUNDLES.contains(bundle)) {
                 throw ProblemException.badRequest("properties.bundles", "unknown bundle " + bundle
                         + "; Palisade simulates " + AlertSimulation.BUNDLES);
             }

@@ -32,6 +32,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(409, "Conflict", detail);
     }
 
+    public int status() {
+        return status;
+    }
+
     public Problem toProblem() {
         return new Problem("about:blank", title, status, getMessage(), errors);
     }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.palisade.common.messaging.TransientFailures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -28,6 +29,7 @@ import io.quarkus.security.UnauthorizedException;
  */
 public class ProblemExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ProblemExceptionMappers.class);
+    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -90,6 +92,14 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (TransientFailures.isTransient(e)) {
+            // the database is away for now (restarting, failing over, pool exhausted): nothing is wrong with the
+            // request, so the caller is told to send it again, as for any unavailable dependency
+            LOG.warnf("Answering 503: the database is not reachable (%s)", e.getMessage());
+            return Response.fromResponse(respond(Problem.of(503, "Service Unavailable",
+                    "The service's database is not reachable right now; nothing was changed, send the request again")))
+                    .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS).build();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s", errorId);
         return respond(Problem.of(500, "Internal Server Error",

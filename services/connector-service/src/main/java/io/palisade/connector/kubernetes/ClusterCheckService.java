@@ -12,6 +12,7 @@ import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.palisade.common.problem.ProblemException;
 import io.palisade.common.security.IngestTokens;
@@ -56,7 +57,14 @@ public class ClusterCheckService {
     public ClusterStatus check(UUID connectorId, UUID clusterId) {
         Cluster cluster = QuarkusTransaction.requiringNew().call(() -> clusters.get(connectorId, clusterId));
         KubernetesApiAccess access = requireAccess(cluster);
-        ClusterInspector.Observation seen = inspector.inspect(clients.clientFor(cluster, access));
+        KubernetesClient client;
+        try {
+            client = clients.clientFor(cluster, access);
+        } catch (KubernetesClientException e) {
+            throw new ProblemException(502, "Bad Gateway", "No client for cluster " + clusterId
+                    + "'s Kubernetes API could be set up from its access: " + ClusterInspector.describe(e));
+        }
+        ClusterInspector.Observation seen = inspector.inspect(client);
         return QuarkusTransaction.requiringNew().call(() -> record(cluster, seen));
     }
 

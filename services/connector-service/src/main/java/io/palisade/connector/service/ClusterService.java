@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.transaction.Transactional;
 
+import org.jboss.logging.Logger;
+
 import io.palisade.common.api.ETags;
 import io.palisade.common.api.PageRequest;
 import io.palisade.common.messaging.EventCodec;
@@ -23,6 +25,7 @@ import io.quarkus.panache.common.Sort;
 /** Registers clusters under a connector and issues their ingest tokens. */
 @ApplicationScoped
 public class ClusterService {
+    private static final Logger LOG = Logger.getLogger(ClusterService.class);
     private final ConnectorService connectors;
     private final ConnectorStatePublisher publisher;
     private final CredentialCipher cipher;
@@ -75,6 +78,8 @@ public class ClusterService {
         setAccess(c, access);
         c.persist();
         publisher.clusterChanged(c);
+        LOG.infof("Cluster '%s' (%s) registered under connector %s by %s%s", c.name, c.id, connectorId, user,
+                access == null ? "" : ", with Kubernetes API access to " + c.kubernetesApiServer);
         return new RegisteredCluster(c, token);
     }
 
@@ -119,6 +124,7 @@ public class ClusterService {
         c.ingestTokenIssuedAt = Instant.now();
         Cluster.getEntityManager().flush();
         publisher.clusterChanged(c);
+        LOG.infof("Ingest token of cluster '%s' (%s) rotated: the previous one is refused from now on", c.name, c.id);
         return new RegisteredCluster(c, token);
     }
 

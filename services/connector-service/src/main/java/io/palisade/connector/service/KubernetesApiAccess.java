@@ -32,10 +32,18 @@ public record KubernetesApiAccess(String serverUrl, String certificateAuthorityD
             throw ProblemException.badRequest(FIELD + ".bearerToken", "is required with serverUrl");
         }
         if (certificateAuthorityData != null && !certificateAuthorityData.isBlank()) {
+            byte[] pem;
             try {
-                Base64.getDecoder().decode(certificateAuthorityData.trim());
+                pem = Base64.getDecoder().decode(certificateAuthorityData.trim());
             } catch (IllegalArgumentException e) {
                 throw ProblemException.badRequest(FIELD + ".certificateAuthorityData", "must be base64 (of the PEM)");
+            }
+            try {
+                java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificates(new java.io.ByteArrayInputStream(pem));
+            } catch (java.security.cert.CertificateException e) {
+                throw ProblemException.badRequest(FIELD + ".certificateAuthorityData",
+                        "is not a PEM certificate (base64 of the API server's CA certificate)");
             }
         }
         return checkedUrl(serverUrl.trim(), FIELD + ".serverUrl");

@@ -127,6 +127,13 @@ class ConnectorSettingsTest {
         given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .body("{\"name\":\"a\",\"kind\":\"OnPrem\",\"kubernetesApi\":{\"serverUrl\":\"ftp://k\",\"bearerToken\":\"t\"}}")
                 .when().post(path).then().statusCode(400).body("errors[0].field", equalTo("kubernetesApi.serverUrl"));
+        String notACertificate = java.util.Base64.getEncoder().encodeToString(
+                "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n".getBytes());
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"name\":\"a\",\"kind\":\"OnPrem\",\"kubernetesApi\":{\"serverUrl\":\"https://k:6443\","
+                        + "\"bearerToken\":\"t\",\"certificateAuthorityData\":\"" + notACertificate + "\"}}")
+                .when().post(path).then().statusCode(400)
+                .body("errors[0].field", equalTo("kubernetesApi.certificateAuthorityData"));
         String kubeconfig = "apiVersion: v1\\nkind: Config\\ncurrent-context: c\\ncontexts:\\n- name: c\\n  context:\\n"
                 + "    cluster: k\\n    user: u\\nclusters:\\n- name: k\\n  cluster:\\n    server: https://127.0.0.2:16443\\n"
                 + "users:\\n- name: u\\n  user:\\n    token: " + API_TOKEN + "\\n";

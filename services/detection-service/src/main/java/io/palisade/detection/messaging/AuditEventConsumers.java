@@ -1,5 +1,7 @@
 package io.palisade.detection.messaging;
 
+import static io.palisade.common.messaging.TransientFailures.retryWhileTransient;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +24,7 @@ import io.smallrye.common.annotation.Blocking;
  * alerts) and the archiver (audit events only). Both read the topic in batches (one poll's records) and commit a
  * batch only after its work is done (at-least-once); both are idempotent. A record of a batch that cannot be read or
  * handled goes alone to {@code palisade.audit-events.dlq} with the reason ({@link DeadLetters}); the rest of the batch
- * goes on.
+ * goes on. A database that is away is waited for (TransientFailures), never a reason for a dead letter.
  */
 @ApplicationScoped
 public class AuditEventConsumers {
@@ -46,10 +48,12 @@ public class AuditEventConsumers {
         for (ConsumerRecord<String, String> record : records) {
             try {
                 if (SensorEventEnvelope.TYPE.equals(EventCodec.leadingType(record.value()))) {
-                    detection.detect(EventCodec.decode(record.value(), SensorEventEnvelope.class,
-                            SensorEventEnvelope.TYPE, SensorEventEnvelope.VERSION));
+                    SensorEventEnvelope event = EventCodec.decode(record.value(), SensorEventEnvelope.class,
+                            SensorEventEnvelope.TYPE, SensorEventEnvelope.VERSION);
+                    retryWhileTransient("Detecting on a sensor event", () -> detection.detect(event));
                 } else {
-                    detection.detect(decode(record));
+                    AuditEventEnvelope event = decode(record);
+                    retryWhileTransient("Detecting on an audit event", () -> detection.detect(event));
                 }
             } catch (RuntimeException e) {
                 deadLetter(record, e);
@@ -82,13 +86,14 @@ public class AuditEventConsumers {
             return;
         }
         try {
-            archive.storeAll(envelopes);
+            retryWhileTransient("Archiving a batch of audit events", () -> archive.storeAll(envelopes));
         } catch (RuntimeException batchFailure) {
             // one event the database refuses must not take the batch with it: store them one by one
             LOG.debugf(batchFailure, "Archiving a batch of %d failed; storing its events one by one", envelopes.size());
             for (int i = 0; i < envelopes.size(); i++) {
+                AuditEventEnvelope envelope = envelopes.get(i);
                 try {
-                    archive.storeAll(List.of(envelopes.get(i)));
+                    retryWhileTransient("Archiving an audit event", () -> archive.storeAll(List.of(envelope)));
                 } catch (RuntimeException e) {
                     deadLetter(sources.get(i), e);
                 }
