@@ -100,10 +100,28 @@ public class ProblemExceptionMappers {
                     "The service's database is not reachable right now; nothing was changed, send the request again")))
                     .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS).build();
         }
+        if (unstorableText(e)) {
+            return respond(Problem.of(400, "Bad Request", "A text value of the request contains a character that "
+                    + "cannot be stored (the NUL character, U+0000, or a byte sequence that decodes to it)"));
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s", errorId);
         return respond(Problem.of(500, "Internal Server Error",
                 "An unexpected error occurred; quote error id " + errorId + " when reporting it"));
+    }
+
+    /**
+     * PostgreSQL refuses NUL in text (SQLSTATE 22021) and in jsonb strings (22P05); Java strings and JSON may carry
+     * it, so only the database can tell, and the request, not the service, is at fault.
+     */
+    static boolean unstorableText(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("22021".equals(sql.getSQLState())
+                    || "22P05".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response unauthenticated() {

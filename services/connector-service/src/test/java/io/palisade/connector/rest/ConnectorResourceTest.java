@@ -102,6 +102,11 @@ class ConnectorResourceTest {
                 .body("{\"environment\":\"Mars\",\"displayName\":\"x\"}")
                 .when().post("/api/connectors").then().statusCode(400)
                 .body("detail", containsString("environment"));
+        // NUL is valid JSON and Java but not PostgreSQL text (found by IngestAndApiFuzzTest: it was a 500)
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"environment\":\"OnPrem\",\"displayName\":\"a\\u0000b\"}")
+                .when().post("/api/connectors").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("NUL"));
         given().auth().oauth2(Tokens.admin()).when().get("/api/connectors/not-a-uuid").then().statusCode(404);
     }
 
