@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,21 +35,9 @@ class AlertTriageTest {
 
     @BeforeAll
     static void aliceProtectsACluster() {
-        connectorId = as("alice").contentType(ContentType.JSON)
-                .body("{\"environment\":\"OnPrem\",\"displayName\":\"e2e triage " + Instant.now() + "\"}")
-                .when().post("/api/connectors").then().statusCode(201).extract().path("id");
-        var cluster = as("alice").contentType(ContentType.JSON).body("{\"name\":\"e2e-triage\",\"kind\":\"OnPrem\"}")
-                .when().post("/api/connectors/" + connectorId + "/clusters").then().statusCode(201).extract();
-        clusterId = cluster.path("id");
-        String token = cluster.path("ingestToken");
-        Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                as("alice").contentType(ContentType.JSON).body("{\"pricingTier\":\"Standard\"}")
-                        .when().put("/api/plans/" + connectorId + "/Containers").then().statusCode(200));
-        // detection knows the cluster and its plan once the cluster's (empty) ingest is accepted
-        Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                io.restassured.RestAssured.given().baseUri(Stack.GATEWAY).auth().oauth2(token)
-                        .contentType(ContentType.JSON).body("[]").when().post("/ingest/k8s-audit").then()
-                        .statusCode(200));
+        ProtectedCluster cluster = ProtectedCluster.create("triage");
+        connectorId = cluster.connectorId();
+        clusterId = cluster.clusterId();
     }
 
     @Test

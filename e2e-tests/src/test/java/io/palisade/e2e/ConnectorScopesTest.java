@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Queue;
@@ -40,50 +39,14 @@ class ConnectorScopesTest {
     private static final Duration WITHIN = Duration.ofSeconds(45);
     private static final String PASSWORD = "scoped-" + UUID.randomUUID();
 
-    static Protected a;
-    static Protected b;
+    static ProtectedCluster a;
+    static ProtectedCluster b;
     static String dave;
-
-    /** A connector with Containers on and one cluster whose ingest is accepted. */
-    record Protected(String connectorId, String clusterId, String ingestToken) {
-        static Protected create(String name) {
-            String connectorId = as("alice").contentType(ContentType.JSON)
-                    .body("{\"environment\":\"OnPrem\",\"displayName\":\"e2e scopes " + name + " " + Instant.now() + "\"}")
-                    .when().post("/api/connectors").then().statusCode(201).extract().path("id");
-            var cluster = as("alice").contentType(ContentType.JSON)
-                    .body("{\"name\":\"e2e-scopes-" + name + "\",\"kind\":\"OnPrem\"}")
-                    .when().post("/api/connectors/" + connectorId + "/clusters").then().statusCode(201).extract();
-            Protected p = new Protected(connectorId, cluster.path("id"), cluster.path("ingestToken"));
-            Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                    as("alice").contentType(ContentType.JSON).body("{\"pricingTier\":\"Standard\"}")
-                            .when().put("/api/plans/" + connectorId + "/Containers").then().statusCode(200));
-            Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                    p.ingest("[]").then().statusCode(200));
-            return p;
-        }
-
-        io.restassured.response.Response ingest(String body) {
-            return given().baseUri(Stack.GATEWAY).auth().oauth2(ingestToken).contentType(ContentType.JSON).body(body)
-                    .when().post("/ingest/k8s-audit");
-        }
-
-        void simulateAlerts() {
-            as("alice").contentType(ContentType.JSON)
-                    .body("{\"clusterId\":\"" + clusterId + "\",\"connectorId\":\"" + connectorId
-                            + "\",\"properties\":{\"kind\":\"Bundles\",\"bundles\":[\"KubernetesService\"]}}")
-                    .when().post("/api/alerts/simulate").then().statusCode(202);
-        }
-
-        List<String> alertIds(RequestSpecification as) {
-            return as.queryParam("clusterId", clusterId).queryParam("top", 500).when().get("/api/alerts")
-                    .then().statusCode(200).extract().path("value.name");
-        }
-    }
 
     @BeforeAll
     static void twoProtectedConnectorsAndDaveScopedToTheFirst() {
-        a = Protected.create("a");
-        b = Protected.create("b");
+        a = ProtectedCluster.create("scopes-a");
+        b = ProtectedCluster.create("scopes-b");
         dave = KeycloakAdmin.createScopedUser("security-admin", List.of(a.connectorId()), PASSWORD);
     }
 

@@ -50,17 +50,10 @@ class FaultToleranceTest {
 
     @BeforeAll
     static void aProtectedCluster() {
-        connectorId = as("alice").contentType(ContentType.JSON)
-                .body("{\"environment\":\"OnPrem\",\"displayName\":\"e2e faults " + Instant.now() + "\"}")
-                .when().post("/api/connectors").then().statusCode(201).extract().path("id");
-        var cluster = as("alice").contentType(ContentType.JSON).body("{\"name\":\"e2e-faults\",\"kind\":\"OnPrem\"}")
-                .when().post("/api/connectors/" + connectorId + "/clusters").then().statusCode(201).extract();
-        clusterId = cluster.path("id");
-        ingestToken = cluster.path("ingestToken");
-        Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                as("alice").contentType(ContentType.JSON).body("{\"pricingTier\":\"Standard\"}")
-                        .when().put("/api/plans/" + connectorId + "/Containers").then().statusCode(200));
-        Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> ingest("[]") == 200);
+        ProtectedCluster cluster = ProtectedCluster.create("faults");
+        connectorId = cluster.connectorId();
+        clusterId = cluster.clusterId();
+        ingestToken = cluster.ingestToken();
     }
 
     // ------------------------------------------------------------------------------------------------ the faults

@@ -15,10 +15,10 @@ import io.palisade.common.problem.ProblemException;
 
 /**
  * The consumers' answer to a database or broker that is away (restarted, failed over, its pool exhausted, an alert
- * Kafka did not acknowledge: 503 from {@link StatePublisher}): the record is not
- * broken, so it must not go to a dead-letter topic. The work is tried again, with a growing pause, until the database
- * answers; the consumer holds its place in the partition meanwhile (lag grows, nothing is lost, nothing is skipped).
- * Any other failure is the record's own and goes on to the caller (and so to the dead-letter topic).
+ * Kafka did not acknowledge: 503 from {@link StatePublisher}): the record is not broken, so it must not go to a
+ * dead-letter topic. The work is tried again, with a growing pause, until it succeeds; the consumer holds its place
+ * in the partition meanwhile (lag grows, nothing is lost, nothing is skipped). Any other failure is the record's own
+ * and goes on to the caller (and so to the dead-letter topic). The REST mappers answer the same failures 503.
  */
 public final class TransientFailures {
     private static final Logger LOG = Logger.getLogger(TransientFailures.class);

@@ -29,7 +29,7 @@ import io.quarkus.security.UnauthorizedException;
  */
 public class ProblemExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ProblemExceptionMappers.class);
-    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+    static final int DEPENDENCY_RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -93,12 +93,12 @@ public class ProblemExceptionMappers {
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         if (TransientFailures.isTransient(e)) {
-            // the database is away for now (restarting, failing over, pool exhausted): nothing is wrong with the
-            // request, so the caller is told to send it again, as for any unavailable dependency
-            LOG.warnf("Answering 503: the database is not reachable (%s)", e.getMessage());
-            return Response.fromResponse(respond(Problem.of(503, "Service Unavailable",
-                    "The service's database is not reachable right now; nothing was changed, send the request again")))
-                    .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS).build();
+            // the database or broker is away for now (restarting, failing over, pool exhausted): nothing is wrong
+            // with the request, so the caller is told to send it again, as for any unavailable dependency
+            LOG.warnf("Answering 503: a dependency is not reachable (%s)", e.getMessage());
+            return Response.fromResponse(respond(Problem.of(503, "Service Unavailable", "The service's database or "
+                    + "Kafka broker is not reachable right now; nothing was changed, send the request again")))
+                    .header(HttpHeaders.RETRY_AFTER, DEPENDENCY_RETRY_AFTER_SECONDS).build();
         }
         if (unstorableText(e)) {
             return respond(Problem.of(400, "Bad Request", "A text value of the request contains a character that "

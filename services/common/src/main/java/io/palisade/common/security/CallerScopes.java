@@ -12,8 +12,8 @@ import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The connectors the caller may see and touch: the token's {@code palisade_scopes} claim (connector ids, or
- * {@code *}); a token without the claim covers every connector. Every alert carries its connector id, so every
- * query and change is limited to these.
+ * {@code *}); a token without the claim covers every connector. Every stored record carries its connector id, so
+ * every query and change can be limited to these ({@link ConnectorScopeFilter} for paths naming a connector).
  */
 @RequestScoped
 public class CallerScopes {

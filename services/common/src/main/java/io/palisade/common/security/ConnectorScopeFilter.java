@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.palisade.common.problem.ProblemException;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Keeps every caller inside their {@code palisade_scopes}, in every service the same way: a request whose path names
@@ -22,10 +21,11 @@ public class ConnectorScopeFilter {
     /** The path parameters that name a connector, across the services. */
     static final List<String> CONNECTOR_PARAMETERS = List.of("connectorId", "scopeId");
 
-    private final SecurityIdentity identity;
+    /** The request's scopes: a request-scoped bean, made (and the caller looked at) only when first asked. */
+    private final CallerScopes scopes;
 
-    public ConnectorScopeFilter(SecurityIdentity identity) {
-        this.identity = identity;
+    public ConnectorScopeFilter(CallerScopes scopes) {
+        this.scopes = scopes;
     }
 
     @ServerRequestFilter
@@ -34,7 +34,6 @@ public class ConnectorScopeFilter {
         if (named.isEmpty()) {
             return; // the caller is not even looked at: /ingest/** authenticates clusters with their own tokens
         }
-        CallerScopes scopes = new CallerScopes(identity);
         for (UUID connectorId : named) {
             if (!scopes.permits(connectorId)) {
                 throw ProblemException.notFound("Connector", connectorId);
