@@ -68,6 +68,25 @@ class GatewayRoutingTest {
     }
 
     @Test
+    void aChangeIsRecordedWhateverTheLengthOfItsPath() {
+        String longPath = "/api/connectors/" + "a".repeat(3000);
+        given().auth().oauth2(Tokens.forUser("erin", java.util.Set.of("security-admin")))
+                .contentType(ContentType.JSON).body("{}")
+                .when().put(longPath).then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> activityOf("erin") == 1);
+    }
+
+    @Test
+    void aFormBodyOnAGetIsTheCallersMistakeNotAGatewayFailure() {
+        given().auth().oauth2(Tokens.reader()).contentType(ContentType.URLENC).body("a=b")
+                .when().request("GET", "/api/connectors").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("form body"));
+        given().auth().oauth2(Tokens.reader()).contentType("multipart/form-data; boundary=x").body("--x--")
+                .when().request("GET", "/api/connectors").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void ingestPassesTheClusterTokenThroughWithoutOidc() {
         given().auth().oauth2("pit_cluster-token").contentType(ContentType.JSON).body("{\"kind\":\"EventList\"}")
                 .when().post("/ingest/k8s-audit")

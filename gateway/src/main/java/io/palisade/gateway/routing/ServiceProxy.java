@@ -42,6 +42,8 @@ public class ServiceProxy {
     public static final String PORTAL_ALERT_STREAM = "/portal/alerts/stream";
     private static final Set<HttpMethod> MUTATING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
             HttpMethod.DELETE);
+    /** The methods whose form bodies Vert.x decodes: the mutating ones. */
+    private static final Set<HttpMethod> FORM_METHODS = MUTATING;
 
     private final RouteTable routes;
     private final UpstreamClient upstreams;
@@ -61,6 +63,8 @@ public class ServiceProxy {
     }
 
     void register(@Observes Router router) {
+        router.route("/api/*").handler(ServiceProxy::refuseFormBodyOfBodilessMethod);
+        router.route("/ingest/*").handler(ServiceProxy::refuseFormBodyOfBodilessMethod);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(routing.maxBodyBytes()))
                 .handler(this::forwardApi).failureHandler(ctx -> tooLargeOrFailed(ctx, routing.maxBodyBytes()));
         // The ingest credential and the cluster's rate are checked before the body is read (a route of its own:
@@ -201,6 +205,21 @@ public class ServiceProxy {
             ctx.response().putHeader("Retry-After", Long.toString(upstreams.retryAfterSeconds()));
         }
         problem(ctx, described.status(), described.title(), described.detail());
+    }
+
+    /**
+     * Vert.x's body handler decodes a form or multipart body only for POST, PUT, PATCH and DELETE, and fails
+     * otherwise: such a request (a GET with a form) is the caller's mistake, said as such, not a gateway failure.
+     */
+    private static void refuseFormBodyOfBodilessMethod(RoutingContext ctx) {
+        String type = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase(java.util.Locale.ROOT);
+        boolean form = type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded");
+        if (form && !FORM_METHODS.contains(ctx.request().method())) {
+            problem(ctx, 400, "Bad Request", "A " + ctx.request().method() + " request cannot carry a form body ("
+                    + "Content-Type " + type + "); send it without a body, or with the method the operation takes");
+        } else {
+            ctx.next();
+        }
     }
 
     private static void tooLargeOrFailed(RoutingContext ctx, long limit) {

@@ -13,8 +13,10 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.palisade.common.messaging.TransientFailures;
@@ -64,6 +66,15 @@ public class ProblemExceptionMappers {
         return malformedJson(e);
     }
 
+    /**
+     * The framework answers this type with a bare 500. Met while reading a body it is the body's doing (a creator
+     * property given again after the object was built); met while writing a response it is ours.
+     */
+    @ServerExceptionMapper(priority = 1)
+    public Response invalidDefinition(InvalidDefinitionException e) {
+        return e.getProcessor() instanceof JsonParser ? malformedJson(e) : unexpected(e);
+    }
+
     @ServerExceptionMapper(priority = 1)
     public Response unauthorized(UnauthorizedException e) {
         return unauthenticated();
@@ -87,6 +98,12 @@ public class ProblemExceptionMappers {
         Response original = e.getResponse();
         int status = original.getStatus();
         String title = original.getStatusInfo().getReasonPhrase();
+        Throwable undecodable = status == 400 ? rootCause(e) : null;
+        if (undecodable instanceof IllegalArgumentException) {
+            // the framework could not decode a parameter of the URL (a broken percent-escape, a lone '%')
+            return respond(Problem.of(400, title, MalformedRequests.UNREADABLE_URL + " (" + undecodable.getMessage()
+                    + ")"));
+        }
         return respond(Problem.of(status, title, e.getMessage()));
     }
 
@@ -122,6 +139,14 @@ public class ProblemExceptionMappers {
             }
         }
         return false;
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static Response unauthenticated() {

@@ -2,8 +2,9 @@ package io.palisade.connector.messaging;
 
 import java.util.UUID;
 
+import static io.palisade.common.messaging.TransientFailures.retryWhileTransient;
+
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -13,11 +14,13 @@ import io.palisade.common.events.PlanStateEvent;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.connector.persistence.ClusterActivity;
 import io.palisade.connector.persistence.ScopePlanState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * What connector-service needs to know from the rest of the platform for its recommendations: plan state per
- * connector and when each cluster last sent audit logs. Unreadable records go to the topic's dead-letter topic.
+ * connector and when each cluster last sent audit logs. Unreadable records go to the topic's dead-letter topic; a
+ * database that is away is waited for (each record in a transaction of its own, tried again until it is back).
  */
 @ApplicationScoped
 public class PlatformStateConsumers {
@@ -26,8 +29,12 @@ public class PlatformStateConsumers {
 
     @Incoming(PLANS_CHANNEL)
     @Blocking
-    @Transactional
     public void onPlanState(ConsumerRecord<String, String> record) {
+        retryWhileTransient("Applying plan state " + record.key(),
+                () -> QuarkusTransaction.requiringNew().run(() -> applyPlanState(record)));
+    }
+
+    private void applyPlanState(ConsumerRecord<String, String> record) {
         UUID scopeId = EventCodec.idKey(record.key());
         if (record.value() == null) {
             ScopePlanState.deleteById(scopeId);
@@ -47,8 +54,12 @@ public class PlatformStateConsumers {
 
     @Incoming(ACTIVITY_CHANNEL)
     @Blocking
-    @Transactional
     public void onClusterActivity(ConsumerRecord<String, String> record) {
+        retryWhileTransient("Applying cluster activity " + record.key(),
+                () -> QuarkusTransaction.requiringNew().run(() -> applyClusterActivity(record)));
+    }
+
+    private void applyClusterActivity(ConsumerRecord<String, String> record) {
         UUID clusterId = EventCodec.idKey(record.key());
         if (record.value() == null) {
             ClusterActivity.deleteById(clusterId);

@@ -1,5 +1,6 @@
 package io.palisade.detection.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,11 +8,13 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.palisade.common.events.VersionedEvent;
 import io.palisade.common.messaging.EventCodec;
+import io.palisade.common.messaging.Topics;
 import io.palisade.common.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -22,6 +25,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
 public class AuditEventPublisher {
     public static final String CHANNEL = "audit-out";
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
+    /** Room for the record's key, headers and batch framing within the topic's {@code max.message.bytes}. */
+    private static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
 
     private final MutinyEmitter<Record<String, String>> emitter;
 
@@ -36,22 +41,59 @@ public class AuditEventPublisher {
 
     /**
      * Returns once every event is acknowledged; otherwise 503: the sender retries the request, and events of it that
-     * did reach Kafka become duplicates the consumers count once (archive and correlation are idempotent).
+     * did reach Kafka become duplicates the consumers count once (archive and correlation are idempotent). An event
+     * too large to be stored is refused with 413 before anything of the request is sent (a retry cannot help).
      */
     public void publishAll(UUID clusterId, List<? extends VersionedEvent> envelopes) {
         String key = clusterId.toString();
-        List<Uni<Void>> sends = new ArrayList<>(envelopes.size());
-        for (VersionedEvent envelope : envelopes) {
-            sends.add(emitter.send(Record.of(key, EventCodec.encode(envelope))));
+        List<String> records = new ArrayList<>(envelopes.size());
+        for (int i = 0; i < envelopes.size(); i++) {
+            String record = EventCodec.encode(envelopes.get(i));
+            refuseIfTooLarge(i, record);
+            records.add(record);
+        }
+        List<Uni<Void>> sends = new ArrayList<>(records.size());
+        for (String record : records) {
+            sends.add(emitter.send(Record.of(key, record)));
         }
         try {
             if (!sends.isEmpty()) {
                 Uni.join().all(sends).andFailFast().await().atMost(ACK_TIMEOUT);
             }
         } catch (RuntimeException e) {
+            if (causedBy(e, RecordTooLargeException.class)) {
+                // the topic's own limit is below ours (a topic made by an older version): still the event's size
+                throw tooLarge("An event of the request is larger than the broker accepts (" + e.getMessage() + ")");
+            }
             throw new ProblemException(503, "Service Unavailable",
                     "Events could not be stored (Kafka did not acknowledge them: " + e.getMessage()
                             + "); the request was not accepted, retry it (events already stored are counted once)");
         }
+    }
+
+    /** Kafka refuses records over the topic's limit: say so for the event, not "retry" for the whole request. */
+    private static void refuseIfTooLarge(int index, String record) {
+        int limit = Topics.MAX_EVENT_RECORD_BYTES - RECORD_OVERHEAD_BYTES;
+        if ((long) record.length() * 3 <= limit) {
+            return; // at most 3 UTF-8 bytes per char: no need to count
+        }
+        int bytes = record.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limit) {
+            throw tooLarge("Event " + index + " of the request takes " + bytes + " bytes once stored; events of up to "
+                    + limit + " bytes are accepted (the Kubernetes API server itself stores objects of up to 3 MiB)");
+        }
+    }
+
+    private static ProblemException tooLarge(String detail) {
+        return new ProblemException(413, "Payload Too Large", detail + "; nothing of the request was accepted");
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -202,6 +202,33 @@ class IngestFormatsTest {
     }
 
     @Test
+    void anEventTooLargeToStoreIsRefusedWith413AndNothingOfItsRequestIsAccepted() {
+        TestCluster c = TestClusters.register(Protection.standard());
+        String requestId = UUID.randomUUID().toString();
+        String attack = UUID.randomUUID().toString();
+        // Firehose may carry more than the request limit (gzip): one event of 9 MiB, over the 8 MiB a record may hold
+        String huge = binding(UUID.randomUUID().toString(), "huge").replaceFirst("\\{",
+                "{\"padding\":\"" + "A".repeat(9 * 1024 * 1024) + "\",");
+        String body = firehoseRequest(requestId, cloudWatchRecord("kube-apiserver-audit-1", binding(attack, "before"),
+                huge));
+        given().header("X-Amz-Firehose-Access-Key", c.token()).header("X-Amz-Firehose-Request-Id", requestId)
+                .contentType(ContentType.JSON).body(body)
+                .when().post("/ingest/eks")
+                .then().statusCode(413).body("requestId", equalTo(requestId))
+                .body("errorMessage", containsString("Event 1 of the request takes"))
+                .body("errorMessage", containsString("nothing of the request was accepted"));
+
+        // the event before it was not sent either: a later attack alerts, the refused one never does
+        String later = UUID.randomUUID().toString();
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON)
+                .body(TestClusters.eventList(binding(later, "after")))
+                .when().post("/ingest/k8s-audit").then().statusCode(200);
+        TestClusters.awaitAlert(c.clusterId(), a -> a.toString().contains(later));
+        assertTrue(TestClusters.alertsOf(c.clusterId()).stream().noneMatch(a -> a.toString().contains(attack)),
+                "an event of a refused request was stored");
+    }
+
+    @Test
     void limitsAndPlanGatingHoldForEveryFormat() {
         TestCluster c = TestClusters.register(Protection.standard());
         // a body over palisade.ingest.max-request-bytes (1 MiB in tests) is refused with a Problem, unread

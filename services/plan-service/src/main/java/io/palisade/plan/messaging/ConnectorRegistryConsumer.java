@@ -2,8 +2,9 @@ package io.palisade.plan.messaging;
 
 import java.util.UUID;
 
+import static io.palisade.common.messaging.TransientFailures.retryWhileTransient;
+
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -11,12 +12,14 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.palisade.common.events.ConnectorEvent;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.plan.service.PlanService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * Learns connectors from {@code palisade.connectors}: plans can be set only for a known connector, and a deleted
  * connector's plans go with it. Cluster records on the same topic are not this service's concern. A record it cannot
- * read goes to {@code palisade.connectors.dlq} with the reason.
+ * read goes to {@code palisade.connectors.dlq} with the reason; a database that is away is waited for (each record in
+ * a transaction of its own, tried again until it is back).
  */
 @ApplicationScoped
 public class ConnectorRegistryConsumer {
@@ -30,8 +33,12 @@ public class ConnectorRegistryConsumer {
 
     @Incoming(CHANNEL)
     @Blocking
-    @Transactional
     public void onRecord(ConsumerRecord<String, String> record) {
+        retryWhileTransient("Applying connector record " + record.key(),
+                () -> QuarkusTransaction.requiringNew().run(() -> apply(record)));
+    }
+
+    private void apply(ConsumerRecord<String, String> record) {
         UUID id = EventCodec.idKey(record.key());
         if (record.value() == null) {
             plans.forgetScope(id);
