@@ -81,7 +81,8 @@ class GatewayRoutingTest {
         given().auth().oauth2(Tokens.reader()).contentType(ContentType.URLENC).body("a=b")
                 .when().request("GET", "/api/connectors").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("form body"));
-        given().auth().oauth2(Tokens.reader()).contentType("multipart/form-data; boundary=x").body("--x--")
+        given().auth().oauth2(Tokens.reader()).contentType("multipart/form-data; boundary=x")
+                .body("--x--".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .when().request("GET", "/api/connectors").then().statusCode(400)
                 .contentType("application/problem+json");
     }
