@@ -25,7 +25,8 @@ public final class Topics {
     /**
      * A topic and how it is laid out; compacted topics keep the latest state per key. {@code maxMessageBytes} above
      * Kafka's 1 MB default where one record may be larger: an audit event carries the request and response objects
-     * (the API server accepts objects of up to 3 MiB), and a dead letter carries the record it rejects.
+     * (the API server accepts objects of up to 3 MiB), an alert names what the event names (its description may
+     * quote a long name more than once), and a dead letter carries the record it rejects.
      */
     public record TopicSpec(String name, int partitions, boolean compacted, int maxMessageBytes) {
         public TopicSpec(String name, int partitions, boolean compacted) {
@@ -33,14 +34,14 @@ public final class Topics {
         }
     }
 
-    /** Largest audit or sensor event record (8 MiB). */
+    /** Largest audit or sensor event record, and alert (8 MiB). */
     public static final int MAX_EVENT_RECORD_BYTES = 8 * 1024 * 1024;
 
     public static final List<TopicSpec> ALL = List.of(
             new TopicSpec(AUDIT_EVENTS, 6, false, MAX_EVENT_RECORD_BYTES),
             new TopicSpec(AUDIT_EVENTS_DLQ, 1, false, MAX_EVENT_RECORD_BYTES),
-            new TopicSpec(ALERTS, 3, false),
-            new TopicSpec(ALERTS_DLQ, 1, false),
+            new TopicSpec(ALERTS, 3, false, MAX_EVENT_RECORD_BYTES),
+            new TopicSpec(ALERTS_DLQ, 1, false, MAX_EVENT_RECORD_BYTES),
             new TopicSpec(CONNECTORS, 1, true),
             new TopicSpec(CONNECTORS_DLQ, 1, false),
             new TopicSpec(PLANS, 1, true),

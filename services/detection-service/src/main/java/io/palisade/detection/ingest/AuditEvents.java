@@ -2,8 +2,6 @@ package io.palisade.detection.ingest;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -99,7 +97,7 @@ public final class AuditEvents {
         }
         if (eventTimeOrNull(event) == null) {
             throw malformed(where + ": 'stageTimestamp' (or 'requestReceivedTimestamp') is missing or not an "
-                    + "RFC 3339 time");
+                    + "RFC 3339 time of the years 1 to 9999");
         }
         return event;
     }
@@ -142,14 +140,8 @@ public final class AuditEvents {
      */
     public static Instant requestTime(JsonNode event) {
         JsonNode value = event.get("requestReceivedTimestamp");
-        if (value != null && value.isTextual()) {
-            try {
-                return OffsetDateTime.parse(value.asText()).toInstant();
-            } catch (DateTimeParseException e) {
-                // fall back to the stage time
-            }
-        }
-        return eventTime(event);
+        Instant received = value != null && value.isTextual() ? EventTimes.parseOrNull(value.asText()) : null;
+        return received != null ? received : eventTime(event); // else the stage time
     }
 
     /** When the activity happened: the stage timestamp, else when the request was received. */
@@ -162,11 +154,7 @@ public final class AuditEvents {
         for (String field : List.of("stageTimestamp", "requestReceivedTimestamp")) {
             JsonNode value = event.get(field);
             if (value != null && value.isTextual()) {
-                try {
-                    return OffsetDateTime.parse(value.asText()).toInstant();
-                } catch (DateTimeParseException e) {
-                    return null;
-                }
+                return EventTimes.parseOrNull(value.asText());
             }
         }
         return null;

@@ -2,8 +2,6 @@ package io.palisade.detection.ingest;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -96,7 +94,7 @@ public final class FalcoEvents {
                     + "Warning, Notice, Informational, Debug");
         }
         if (timeOrNull(event) == null) {
-            throw malformed(where + ": time '" + event.get("time").asText() + "' is not an RFC 3339 time");
+            throw malformed(where + ": time '" + event.get("time").asText() + "' is not an RFC 3339 time of the years 1 to 9999");
         }
         if (event.has("output_fields") && !event.get("output_fields").isObject()) {
             throw malformed(where + ": 'output_fields' must be an object");
@@ -118,11 +116,7 @@ public final class FalcoEvents {
         if (time == null || !time.isTextual()) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(time.asText()).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return EventTimes.parseOrNull(time.asText());
     }
 
     public static ProblemException malformed(String detail) {

@@ -21,7 +21,8 @@ public class ConnectorRegistration extends PanacheEntityBase {
     @Column(nullable = false)
     public String environment;
 
-    @Column(name = "hierarchy_identifier", nullable = false)
+    /** None for an on-premises connector registered without one. */
+    @Column(name = "hierarchy_identifier")
     public String hierarchyIdentifier;
 
     public static List<ConnectorRegistration> byIdentifier(String environment, String identifier) {

@@ -18,8 +18,8 @@ import io.palisade.common.messaging.EventCodec;
  * Events as Palisade stores and shows them. PostgreSQL's {@code jsonb} cannot hold the NUL character, which
  * Kubernetes accepts in annotation and ConfigMap values: it is replaced by U+FFFD, so such an event is still archived
  * and still raises its alerts. Evidence shown with an alert is further reduced: secret and ConfigMap values are
- * redacted (an alert reader must not learn the credentials a rule found), and large request or response objects are
- * left out (the full event stays in the audit archive).
+ * redacted (an alert reader must not learn the credentials a rule found), large request or response objects are
+ * left out and long values cut (the full event stays in the audit archive).
  */
 public final class StoredJson {
     /** Request or response objects larger than this (as JSON) are left out of evidence. */
@@ -56,7 +56,42 @@ public final class StoredJson {
                 copy.putObject(field).put("omitted", size + " characters; the full event is in the audit archive");
             }
         }
+        shortenLongValues(copy);
         return copy;
+    }
+
+    /** Values longer than this (an annotation of a megabyte) are cut in evidence, saying how long they were. */
+    public static final int MAX_EVIDENCE_VALUE_CHARS = 4 * 1024;
+
+    private static void shortenLongValues(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode object = (ObjectNode) node;
+            List<String> names = new ArrayList<>();
+            object.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode value = object.get(name);
+                if (value.isTextual() && value.asText().length() > MAX_EVIDENCE_VALUE_CHARS) {
+                    object.put(name, shortened(value.asText()));
+                } else {
+                    shortenLongValues(value);
+                }
+            }
+        } else if (node.isArray()) {
+            ArrayNode array = (ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode element = array.get(i);
+                if (element.isTextual() && element.asText().length() > MAX_EVIDENCE_VALUE_CHARS) {
+                    array.set(i, TextNode.valueOf(shortened(element.asText())));
+                } else {
+                    shortenLongValues(element);
+                }
+            }
+        }
+    }
+
+    private static String shortened(String value) {
+        return value.substring(0, MAX_EVIDENCE_VALUE_CHARS) + "…<" + value.length()
+                + " characters; the full event is in the audit archive>";
     }
 
     private static void redactValues(JsonNode node) {

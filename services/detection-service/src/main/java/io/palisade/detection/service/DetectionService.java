@@ -148,10 +148,13 @@ public class DetectionService {
                 cluster.map(c -> c.kind).orElse(null)));
     }
 
-    /** Falcosidekick's uuid, else a digest of the event: the same event is counted once. */
+    /**
+     * Falcosidekick's uuid (by digest if longer than an audit id may be), else a digest of the event: the same event
+     * is counted once.
+     */
     static String sensorEventId(JsonNode event) {
         if (event.hasNonNull("uuid")) {
-            return event.get("uuid").asText();
+            return AuditEvents.auditKey(event.get("uuid").asText());
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

@@ -35,6 +35,7 @@ import io.palisade.detection.messaging.AuditEventPublisher;
 import io.palisade.detection.messaging.ClusterActivityPublisher;
 import io.palisade.detection.persistence.ClusterRegistration;
 import io.palisade.detection.persistence.ScopeProtection;
+import io.palisade.detection.persistence.StoredJson;
 
 /**
  * Accepts what clusters send, in every delivery format: authenticates the cluster's ingest token, checks that a plan
@@ -119,7 +120,7 @@ public class IngestService {
         List<SensorEventEnvelope> envelopes = new ArrayList<>(events.size());
         for (JsonNode event : events) {
             envelopes.add(SensorEventEnvelope.of(cluster.clusterId, cluster.connectorId, "FalcoJson", receivedAt,
-                    event));
+                    StoredJson.withoutNul(event)));
         }
         publisher.publishAll(cluster.clusterId, envelopes);
         metrics.counter("palisade.ingest.events", "format", "FalcoJson").increment(envelopes.size());
@@ -181,7 +182,9 @@ public class IngestService {
         Instant receivedAt = Instant.now();
         List<AuditEventEnvelope> envelopes = new ArrayList<>(events.size());
         for (JsonNode event : events) {
-            envelopes.add(AuditEventEnvelope.of(cluster.clusterId, cluster.connectorId, format, receivedAt, event));
+            // NUL (which Kubernetes allows in values) can be neither stored nor put in an alert: replaced once here
+            envelopes.add(AuditEventEnvelope.of(cluster.clusterId, cluster.connectorId, format, receivedAt,
+                    StoredJson.withoutNul(event)));
         }
         publisher.publishAll(cluster.clusterId, envelopes);
         if (!envelopes.isEmpty()) {

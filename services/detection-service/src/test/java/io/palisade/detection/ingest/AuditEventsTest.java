@@ -55,6 +55,21 @@ class AuditEventsTest {
     }
 
     @Test
+    void refusesTimesNoClockWroteWhichNoWindowOrDatabaseCouldHold() {
+        // found by IngestAndApiFuzzTest: accepted, then dead-lettered with "long overflow"
+        for (String time : new String[] {"+1000000000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z",
+                "+10000-01-01T00:00:00Z"}) {
+            var e = assertThrows(ProblemException.class, () -> parse(EVENT.formatted("a")
+                    .replace("2026-01-01T00:00:00.000001Z", time)), time);
+            assertTrue(e.getMessage().contains("RFC 3339 time of the years 1 to 9999"), e.getMessage());
+        }
+        // a received time out of range is not used: the stage time is
+        var event = parse(EVENT.formatted("a").replace("}", ",\"requestReceivedTimestamp\":\"+99999-01-01T00:00:00Z\"}"))
+                .events().get(0);
+        assertEquals(java.time.Instant.parse("2026-01-01T00:00:00.000001Z"), AuditEvents.requestTime(event));
+    }
+
+    @Test
     void namesTheItemThatIsWrong() {
         String list = "{\"kind\":\"EventList\",\"items\":[" + EVENT.formatted("a") + ",{\"kind\":\"Event\"}]}";
         var e = assertThrows(ProblemException.class, () -> parse(list));

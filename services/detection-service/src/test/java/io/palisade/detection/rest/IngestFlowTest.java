@@ -26,6 +26,7 @@ import io.palisade.detection.TestClusters;
 import io.palisade.detection.TestClusters.Protection;
 import io.palisade.detection.TestClusters.TestCluster;
 import io.palisade.detection.persistence.AuditArchive;
+import io.palisade.detection.persistence.StoredJson;
 import io.palisade.detection.service.CorrelationMaintenance;
 import io.palisade.testsupport.KafkaTestClient;
 import io.palisade.testsupport.PalisadeInfrastructure;
@@ -159,10 +160,12 @@ class IngestFlowTest {
         TestCluster c = cluster(true);
         // the API server takes a client's Audit-ID header as it is: an id of any length
         String longId = "a".repeat(300);
-        // PostgreSQL cannot store NUL, which Kubernetes accepts in annotation values
-        String withNul = TestClusters.event(UUID.randomUUID().toString(), "create", "pods", "shop", "miner",
+        // PostgreSQL cannot store NUL, which Kubernetes accepts in annotation values (and a forged event anywhere:
+        // here in the name an alert shows); a value of 10,000 characters is cut in the alert's evidence
+        String withNul = TestClusters.event(UUID.randomUUID().toString(), "create", "pods", "shop", "mi\\u0000ner",
                 "kubernetes-admin", Instant.now(), "\"requestObject\":{\"kind\":\"Pod\",\"metadata\":{\"name\":\"miner\","
-                        + "\"annotations\":{\"x\":\"a\\u0000b\"}},\"spec\":{\"containers\":[{\"name\":\"m\","
+                        + "\"annotations\":{\"x\":\"a\\u0000b\",\"long\":\"" + "L".repeat(10_000) + "\"}},"
+                        + "\"spec\":{\"containers\":[{\"name\":\"m\","
                         + "\"image\":\"example.com/m:1\",\"securityContext\":{\"privileged\":true}}]}}");
         String credentials = TestClusters.event(UUID.randomUUID().toString(), "create", "configmaps", "shop", "aws",
                 "kubernetes-admin", Instant.now(), "\"requestObject\":{\"kind\":\"ConfigMap\",\"data\":"
@@ -173,7 +176,12 @@ class IngestFlowTest {
 
         JsonNode binding = TestClusters.awaitAlert(c.clusterId(), a -> "long-id".equals(a.at("/extendedProperties/bindingName").asText()));
         assertTrue(binding.at("/extendedProperties/auditId").asText().startsWith("sha256:"), binding.toString());
-        TestClusters.awaitAlert(c.clusterId(), a -> "K8S_PrivilegedContainer".equals(a.path("alertType").asText()));
+        JsonNode privileged = TestClusters.awaitAlert(c.clusterId(),
+                a -> "K8S_PrivilegedContainer".equals(a.path("alertType").asText()));
+        assertTrue(privileged.toString().contains("mi\uFFFDner"), privileged.toString());
+        assertTrue(privileged.toString().contains("10000 characters; the full event is in the audit archive"),
+                "long values are cut in evidence");
+        assertTrue(!privileged.toString().contains("L".repeat(StoredJson.MAX_EVIDENCE_VALUE_CHARS + 1)));
         JsonNode leak = TestClusters.awaitAlert(c.clusterId(),
                 a -> "K8S_ConfigMapWithCredentials".equals(a.path("alertType").asText()));
         assertTrue(leak.toString().contains("<redacted: "), leak.toString());

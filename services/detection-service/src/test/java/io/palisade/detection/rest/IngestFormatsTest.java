@@ -202,6 +202,18 @@ class IngestFormatsTest {
     }
 
     @Test
+    void aSensorEventWithAnIdLongerThanAnAuditIdStillAlerts() {
+        // found by IngestAndApiFuzzTest: accepted, then dead-lettered (the id did not fit its column)
+        TestCluster c = TestClusters.register(Protection.standard());
+        String pod = "long-uuid-" + UUID.randomUUID().toString().substring(0, 8);
+        String event = falcoEvent("Terminal shell in container", "Notice", pod)
+                .replaceFirst("\"uuid\":\"[^\"]+\"", "\"uuid\":\"" + "u".repeat(300) + "\"");
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON).body(event)
+                .when().post("/ingest/falco").then().statusCode(200);
+        TestClusters.awaitAlert(c.clusterId(), a -> a.toString().contains(pod));
+    }
+
+    @Test
     void anEventTooLargeToStoreIsRefusedWith413AndNothingOfItsRequestIsAccepted() {
         TestCluster c = TestClusters.register(Protection.standard());
         String requestId = UUID.randomUUID().toString();
