@@ -2,6 +2,8 @@ package io.palisade.common.messaging;
 
 import java.time.Duration;
 
+import org.apache.kafka.common.errors.RecordTooLargeException;
+
 import io.palisade.common.problem.ProblemException;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +28,11 @@ public final class StatePublisher {
         } catch (TimeoutException e) {
             throw unavailable(topic, "no acknowledgement within " + ACK_TIMEOUT.toSeconds() + " s");
         } catch (RuntimeException e) {
+            if (TransientFailures.causedBy(e, RecordTooLargeException.class)) {
+                // not the broker's absence: no retry will make the record fit (a consumer dead-letters it)
+                throw new ProblemException(413, "Payload Too Large", "The record for Kafka topic " + topic
+                        + " is larger than the topic accepts (" + e.getMessage() + "); nothing was saved");
+            }
             throw unavailable(topic, e.getMessage());
         }
     }

@@ -52,6 +52,16 @@ public final class TransientFailures {
         return false;
     }
 
+    /** Whether the failure or one of its causes is of the type. */
+    public static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs the work; while it fails transiently, waits and runs it again. */
     public static void retryWhileTransient(String what, Runnable work) {
         retryWhileTransient(what, () -> {

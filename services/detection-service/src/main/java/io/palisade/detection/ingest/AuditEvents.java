@@ -9,6 +9,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.palisade.common.problem.ProblemException;
+import io.palisade.detection.persistence.StoredKeys;
 
 /**
  * Reads what a Kubernetes API server (or a relay) sends: an {@code audit.k8s.io/v1} or {@code v1beta1}
@@ -118,16 +119,7 @@ public final class AuditEvents {
      * digest keeps such an event archived and detected instead of failing on a column or index size.
      */
     public static String auditKey(String auditId) {
-        if (auditId.length() <= MAX_STORED_AUDIT_ID) {
-            return auditId;
-        }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(auditId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "sha256:" + java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return StoredKeys.keyOf(auditId, MAX_STORED_AUDIT_ID);
     }
 
     public static String auditKey(JsonNode event) {

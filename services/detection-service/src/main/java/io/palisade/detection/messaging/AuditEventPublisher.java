@@ -15,6 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import io.palisade.common.events.VersionedEvent;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.messaging.Topics;
+import io.palisade.common.messaging.TransientFailures;
 import io.palisade.common.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -61,7 +62,7 @@ public class AuditEventPublisher {
                 Uni.join().all(sends).andFailFast().await().atMost(ACK_TIMEOUT);
             }
         } catch (RuntimeException e) {
-            if (causedBy(e, RecordTooLargeException.class)) {
+            if (TransientFailures.causedBy(e, RecordTooLargeException.class)) {
                 // the topic's own limit is below ours (a topic made by an older version): still the event's size
                 throw tooLarge("An event of the request is larger than the broker accepts (" + e.getMessage() + ")");
             }
@@ -86,14 +87,5 @@ public class AuditEventPublisher {
 
     private static ProblemException tooLarge(String detail) {
         return new ProblemException(413, "Payload Too Large", detail + "; nothing of the request was accepted");
-    }
-
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

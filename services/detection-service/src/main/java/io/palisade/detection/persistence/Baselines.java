@@ -26,6 +26,9 @@ import io.palisade.detection.ingest.AuditEvents;
  */
 @ApplicationScoped
 public class Baselines {
+    /** Longest subject or operation stored as it is (the columns' size); longer ones by digest. */
+    static final int MAX_STORED_KEY = 512;
+
     /** How many known operations and subjects each replica keeps in memory (least recently used go first). */
     static final int REMEMBERED_OPERATIONS = 50_000;
     static final int REMEMBERED_SUBJECTS = 10_000;
@@ -60,8 +63,8 @@ public class Baselines {
         if (subjects.isEmpty()) {
             return false;
         }
-        String subject = subjects.get(0).asText();
-        String operation = BaselineDecision.operationKey(baseline, event);
+        String subject = StoredKeys.keyOf(subjects.get(0).asText(), MAX_STORED_KEY);
+        String operation = StoredKeys.keyOf(BaselineDecision.operationKey(baseline, event), MAX_STORED_KEY);
         Instant time = AuditEvents.eventTime(event);
         String auditId = AuditEvents.auditKey(event);
         String subjectKey = clusterId + "|" + rule.id() + "|" + subject;

@@ -56,14 +56,46 @@ public final class StoredJson {
                 copy.putObject(field).put("omitted", size + " characters; the full event is in the audit archive");
             }
         }
-        shortenLongValues(copy);
-        return copy;
+        shortenLongValuesIn(copy);
+        int size = EventCodec.encode(copy).length();
+        return size > MAX_EVIDENCE_EVENT_CHARS ? summary(copy, size) : copy;
+    }
+
+    /** An evidence event larger than this (once cut) is shown by the fields that say what happened. */
+    public static final int MAX_EVIDENCE_EVENT_CHARS = 64 * 1024;
+    private static final List<String> SUMMARY_FIELDS = List.of("kind", "apiVersion", "level", "auditID", "stage",
+            "requestURI", "verb", "user", "sourceIPs", "userAgent", "objectRef", "responseStatus",
+            "requestReceivedTimestamp", "stageTimestamp");
+
+    private static JsonNode summary(ObjectNode event, int size) {
+        ObjectNode summary = JsonNodeFactory.instance.objectNode();
+        for (String field : SUMMARY_FIELDS) {
+            JsonNode value = event.get(field);
+            if (value != null && EventCodec.encode(value).length() <= MAX_EVIDENCE_VALUE_CHARS) {
+                summary.set(field, value);
+            }
+        }
+        summary.put("omitted", "the rest of this event (" + size + " characters); the full event is in the audit "
+                + "archive");
+        return summary;
     }
 
     /** Values longer than this (an annotation of a megabyte) are cut in evidence, saying how long they were. */
     public static final int MAX_EVIDENCE_VALUE_CHARS = 4 * 1024;
+    /** Arrays longer than this are cut in evidence, saying how long they were. */
+    public static final int MAX_EVIDENCE_ARRAY_ELEMENTS = 100;
 
-    private static void shortenLongValues(JsonNode node) {
+    /**
+     * Cuts, in place, every value longer than {@link #MAX_EVIDENCE_VALUE_CHARS} and every array longer than
+     * {@link #MAX_EVIDENCE_ARRAY_ELEMENTS} (saying how long they were) and returns
+     * the node: what an alert shows of its events and in its own fields stays readable and small.
+     */
+    public static JsonNode shortenLongValues(JsonNode node) {
+        shortenLongValuesIn(node);
+        return node;
+    }
+
+    private static void shortenLongValuesIn(JsonNode node) {
         if (node.isObject()) {
             ObjectNode object = (ObjectNode) node;
             List<String> names = new ArrayList<>();
@@ -73,25 +105,33 @@ public final class StoredJson {
                 if (value.isTextual() && value.asText().length() > MAX_EVIDENCE_VALUE_CHARS) {
                     object.put(name, shortened(value.asText()));
                 } else {
-                    shortenLongValues(value);
+                    shortenLongValuesIn(value);
                 }
             }
         } else if (node.isArray()) {
             ArrayNode array = (ArrayNode) node;
+            if (array.size() > MAX_EVIDENCE_ARRAY_ELEMENTS) {
+                int elements = array.size();
+                while (array.size() > MAX_EVIDENCE_ARRAY_ELEMENTS) {
+                    array.remove(array.size() - 1);
+                }
+                array.add("…<" + elements + " elements; the full event is in the audit archive>");
+            }
             for (int i = 0; i < array.size(); i++) {
                 JsonNode element = array.get(i);
                 if (element.isTextual() && element.asText().length() > MAX_EVIDENCE_VALUE_CHARS) {
                     array.set(i, TextNode.valueOf(shortened(element.asText())));
                 } else {
-                    shortenLongValues(element);
+                    shortenLongValuesIn(element);
                 }
             }
         }
     }
 
+    /** At most {@link #MAX_EVIDENCE_VALUE_CHARS} characters, the note included (so cutting again changes nothing). */
     private static String shortened(String value) {
-        return value.substring(0, MAX_EVIDENCE_VALUE_CHARS) + "…<" + value.length()
-                + " characters; the full event is in the audit archive>";
+        String note = "…<" + value.length() + " characters; the full event is in the audit archive>";
+        return value.substring(0, MAX_EVIDENCE_VALUE_CHARS - note.length()) + note;
     }
 
     private static void redactValues(JsonNode node) {

@@ -1,10 +1,6 @@
 package io.palisade.detection.service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,6 +27,7 @@ import io.palisade.detection.ingest.FalcoEvents;
 import io.palisade.detection.messaging.AlertPublisher;
 import io.palisade.detection.persistence.AlertCorrelations;
 import io.palisade.detection.persistence.Baselines;
+import io.palisade.detection.persistence.StoredKeys;
 import io.palisade.detection.sensor.NodeAlertMapping;
 
 /**
@@ -156,12 +153,6 @@ public class DetectionService {
         if (event.hasNonNull("uuid")) {
             return AuditEvents.auditKey(event.get("uuid").asText());
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(EventCodec.encode(event).getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return StoredKeys.digest(EventCodec.encode(event));
     }
 }

@@ -80,4 +80,21 @@ class BaselinesTest {
                 .setParameter(1, cluster).setParameter(2, sa).getSingleResult()));
         assertEquals(older.truncatedTo(ChronoUnit.SECONDS), firstSeen.truncatedTo(ChronoUnit.SECONDS));
     }
+
+    @Test
+    void subjectsAndOperationsLongerThanTheirColumnsAreKeptByDigest() throws Exception {
+        // found by IngestAndApiFuzzTest: a forged event's 600-character user went to the dead-letter topic
+        String longSubject = "system:serviceaccount:shop:" + "w".repeat(600);
+        String longResource = "r".repeat(600);
+        Instant learning = Instant.now().minus(20, ChronoUnit.DAYS);
+        assertFalse(rareFor(longSubject, "get", longResource, learning), "learning");
+        assertFalse(rareFor(longSubject, "get", longResource, Instant.now()), "known, though longer than its column");
+        assertTrue(rareFor(longSubject, "delete", longResource, Instant.now()), "a new operation is still rare");
+    }
+
+    private boolean rareFor(String subject, String verb, String resource, Instant time) throws Exception {
+        JsonNode event = EventCodec.mapper().readTree(TestClusters.event(UUID.randomUUID().toString(), verb, resource,
+                "x", subject, time, null));
+        return baselines.isRare(cluster, rule(), event);
+    }
 }

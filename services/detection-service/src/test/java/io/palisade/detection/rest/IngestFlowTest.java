@@ -171,8 +171,9 @@ class IngestFlowTest {
                 "kubernetes-admin", Instant.now(), "\"requestObject\":{\"kind\":\"ConfigMap\",\"data\":"
                         + "{\"creds\":\"aws_access_key_id = AKIAEXAMPLE\\naws_secret_access_key = s3cr3t\"}}");
         given().auth().oauth2(c.token()).contentType(ContentType.JSON)
-                .body(eventList(TestClusters.clusterAdminBinding(longId, "long-id", Instant.now()), withNul, credentials))
-                .when().post(INGEST).then().statusCode(200).body("accepted", equalTo(3));
+                .body(eventList(TestClusters.clusterAdminBinding(longId, "long-id", Instant.now()), withNul, credentials,
+                        TestClusters.clusterAdminBinding(UUID.randomUUID().toString(), "b".repeat(6000), Instant.now())))
+                .when().post(INGEST).then().statusCode(200).body("accepted", equalTo(4));
 
         JsonNode binding = TestClusters.awaitAlert(c.clusterId(), a -> "long-id".equals(a.at("/extendedProperties/bindingName").asText()));
         assertTrue(binding.at("/extendedProperties/auditId").asText().startsWith("sha256:"), binding.toString());
@@ -186,8 +187,13 @@ class IngestFlowTest {
                 a -> "K8S_ConfigMapWithCredentials".equals(a.path("alertType").asText()));
         assertTrue(leak.toString().contains("<redacted: "), leak.toString());
         assertTrue(!leak.toString().contains("s3cr3t"), "the credentials a rule found are not in the alert");
+        // a forged name of 6,000 characters is cut in the alert (it would otherwise appear in it several times)
+        JsonNode longName = TestClusters.awaitAlert(c.clusterId(),
+                a -> a.at("/extendedProperties/bindingName").asText().startsWith("bbbb"));
+        assertTrue(longName.at("/extendedProperties/bindingName").asText().endsWith("<6000 characters; the full event "
+                + "is in the audit archive>"), longName.at("/extendedProperties/bindingName").asText());
         Awaitility.await().atMost(Duration.ofSeconds(20))
-                .until(() -> QuarkusTransaction.requiringNew().call(() -> archive.count(c.clusterId())) == 3);
+                .until(() -> QuarkusTransaction.requiringNew().call(() -> archive.count(c.clusterId())) == 4);
     }
 
     @Test
