@@ -36,6 +36,7 @@ public final class TransientFailures {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
                     || t instanceof ConnectException || t instanceof RetriableException
                     || t instanceof ProblemException problem && problem.status() == 503
+                    || t instanceof io.smallrye.mutiny.TimeoutException // no acknowledgement from the broker in time
                     || t.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
                 return true;
             }

@@ -28,6 +28,8 @@ class TransientFailuresTest {
                 new org.apache.kafka.common.errors.TimeoutException("Topic palisade.alerts not present in metadata")));
         assertTrue(TransientFailures.isTransient(new io.palisade.common.problem.ProblemException(503,
                 "Service Unavailable", "The change could not be published to Kafka topic palisade.alerts")));
+        // a dead letter whose send the broker did not acknowledge in time
+        assertTrue(TransientFailures.isTransient(new io.smallrye.mutiny.TimeoutException()));
     }
 
     @Test
@@ -36,6 +38,8 @@ class TransientFailuresTest {
         assertFalse(TransientFailures.isTransient(new SQLException("invalid byte sequence", "22021")));
         assertFalse(TransientFailures.isTransient(new IllegalArgumentException("not an audit event")));
         assertFalse(TransientFailures.isTransient(io.palisade.common.problem.ProblemException.badRequest("x", "y")));
+        // too large for its topic: no retry makes it fit
+        assertFalse(TransientFailures.isTransient(new org.apache.kafka.common.errors.RecordTooLargeException("big")));
     }
 
     @Test

@@ -104,7 +104,9 @@ public class AuditEventConsumers {
     private void deadLetter(ConsumerRecord<String, String> record, RuntimeException failure) {
         LOG.warnf("Record %s-%d@%d of %s goes to the dead-letter topic: %s", record.topic(), record.partition(),
                 record.offset(), record.key(), failure.getMessage());
-        deadLetters.send(record, failure);
+        // a broker that is away is waited for here too: the batch's offsets are committed only after the dead letter
+        retryWhileTransient("Dead-lettering " + record.topic() + "-" + record.partition() + "@" + record.offset(),
+                () -> deadLetters.send(record, failure));
     }
 
     private static AuditEventEnvelope decode(ConsumerRecord<String, String> record) {
