@@ -168,6 +168,22 @@ class AlertResourceTest {
     }
 
     @Test
+    void anAlertNamedAfterALongFalcoRuleIsStored() {
+        // found by IngestAndApiFuzzTest: names come from events (detection cuts them at 4 KiB, not at 128)
+        String longName = "K8S.NODE_" + "VeryLongCustomRule".repeat(200);
+        AlertEvent plain = alert(UUID.randomUUID().toString(), UUID.randomUUID(), "High", Instant.now());
+        AlertEvent named = new AlertEvent(plain.type(), plain.version(), plain.systemAlertId(), longName,
+                "d".repeat(3000), plain.description(), plain.severity(), "i".repeat(1000), plain.techniques(),
+                "e".repeat(2000), plain.entities(), plain.remediationSteps(), plain.startTimeUtc(), plain.endTimeUtc(),
+                plain.timeGeneratedUtc(), plain.resourceIdentifiers(), plain.extendedProperties(),
+                plain.supportingEvidence(), "k".repeat(2000), "p".repeat(200), plain.connectorId(), plain.clusterId(),
+                "r".repeat(1000));
+        String id = published(named);
+        given().auth().oauth2(Tokens.reader()).when().get("/api/alerts/" + id).then().statusCode(200)
+                .body("properties.alertType", org.hamcrest.Matchers.equalTo(longName));
+    }
+
+    @Test
     void anUnreadableAlertRecordGoesToTheDeadLetterTopic() {
         String key = UUID.randomUUID().toString();
         KafkaTestClient.send(Topics.ALERTS, key, "{\"type\":\"connector\",\"version\":1}");

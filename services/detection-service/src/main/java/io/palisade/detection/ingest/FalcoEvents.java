@@ -34,7 +34,8 @@ public final class FalcoEvents {
             if (name == null) {
                 return Optional.empty();
             }
-            String upper = name.trim().toUpperCase(Locale.ROOT);
+            // strip(), not trim(): trim() also drops control characters (NUL), which make no priority
+            String upper = name.strip().toUpperCase(Locale.ROOT);
             if ("INFO".equals(upper)) {
                 return Optional.of(INFORMATIONAL);
             }

@@ -14,7 +14,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
  * Publishes alerts on {@code palisade.alerts}, keyed by alert id, and waits for Kafka's ack. Values longer than
- * {@link StoredJson#MAX_EVIDENCE_VALUE_CHARS} are cut first (only a forged event has them — Kubernetes names have at
+ * {@link StoredJson#MAX_EVIDENCE_VALUE_CHARS} and arrays longer than {@link StoredJson#MAX_EVIDENCE_ARRAY_ELEMENTS}
+ * are cut first (only a forged event has them — Kubernetes names have at
  * most 253 characters — and an alert quoting a megabyte several times would be too large to handle downstream).
  */
 @ApplicationScoped
@@ -29,6 +30,6 @@ public class AlertPublisher {
 
     public void publish(AlertEvent alert) {
         StatePublisher.publish(emitter::send, Topics.ALERTS, alert.systemAlertId(),
-                StoredJson.shortenLongValues(EventCodec.mapper().valueToTree(alert)));
+                StoredJson.shortenLongValuesKeepingShape(EventCodec.mapper().valueToTree(alert)));
     }
 }

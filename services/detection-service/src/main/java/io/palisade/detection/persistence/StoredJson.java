@@ -56,7 +56,7 @@ public final class StoredJson {
                 copy.putObject(field).put("omitted", size + " characters; the full event is in the audit archive");
             }
         }
-        shortenLongValuesIn(copy);
+        shortenLongValuesIn(copy, true);
         int size = EventCodec.encode(copy).length();
         return size > MAX_EVIDENCE_EVENT_CHARS ? summary(copy, size) : copy;
     }
@@ -91,41 +91,58 @@ public final class StoredJson {
      * the node: what an alert shows of its events and in its own fields stays readable and small.
      */
     public static JsonNode shortenLongValues(JsonNode node) {
-        shortenLongValuesIn(node);
+        shortenLongValuesIn(node, true);
         return node;
     }
 
-    private static void shortenLongValuesIn(JsonNode node) {
+    /**
+     * The same for a document of a fixed shape (an alert): arrays are cut without the note, which would not fit the
+     * type of their elements (an alert names at most that many entities; its evidence says how many there were).
+     */
+    public static JsonNode shortenLongValuesKeepingShape(JsonNode node) {
+        shortenLongValuesIn(node, false);
+        return node;
+    }
+
+    private static void shortenLongValuesIn(JsonNode node, boolean noteInArrays) {
         if (node.isObject()) {
             ObjectNode object = (ObjectNode) node;
-            List<String> names = new ArrayList<>();
-            object.fieldNames().forEachRemaining(names::add);
-            for (String name : names) {
+            for (String name : fieldNames(object)) {
                 JsonNode value = object.get(name);
                 if (value.isTextual() && value.asText().length() > MAX_EVIDENCE_VALUE_CHARS) {
                     object.put(name, shortened(value.asText()));
                 } else {
-                    shortenLongValuesIn(value);
+                    shortenLongValuesIn(value, noteInArrays);
                 }
             }
         } else if (node.isArray()) {
             ArrayNode array = (ArrayNode) node;
             if (array.size() > MAX_EVIDENCE_ARRAY_ELEMENTS) {
+                // the note is the last of the limit's elements, so cutting again changes nothing
                 int elements = array.size();
-                while (array.size() > MAX_EVIDENCE_ARRAY_ELEMENTS) {
+                while (array.size() > MAX_EVIDENCE_ARRAY_ELEMENTS - (noteInArrays ? 1 : 0)) {
                     array.remove(array.size() - 1);
                 }
-                array.add("…<" + elements + " elements; the full event is in the audit archive>");
+                if (noteInArrays) {
+                    array.add("…<" + elements + " elements; the full event is in the audit archive>");
+                }
             }
             for (int i = 0; i < array.size(); i++) {
                 JsonNode element = array.get(i);
                 if (element.isTextual() && element.asText().length() > MAX_EVIDENCE_VALUE_CHARS) {
                     array.set(i, TextNode.valueOf(shortened(element.asText())));
                 } else {
-                    shortenLongValuesIn(element);
+                    shortenLongValuesIn(element, noteInArrays);
                 }
             }
         }
+    }
+
+    /** The object's field names, taken before its fields are replaced. */
+    private static List<String> fieldNames(ObjectNode object) {
+        List<String> names = new ArrayList<>(object.size());
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** At most {@link #MAX_EVIDENCE_VALUE_CHARS} characters, the note included (so cutting again changes nothing). */
@@ -137,9 +154,7 @@ public final class StoredJson {
     private static void redactValues(JsonNode node) {
         if (node.isObject()) {
             ObjectNode object = (ObjectNode) node;
-            List<String> names = new ArrayList<>();
-            object.fieldNames().forEachRemaining(names::add);
-            for (String name : names) {
+            for (String name : fieldNames(object)) {
                 JsonNode value = object.get(name);
                 if (VALUE_HOLDERS.contains(name) && value.isObject()) {
                     ObjectNode redacted = JsonNodeFactory.instance.objectNode();

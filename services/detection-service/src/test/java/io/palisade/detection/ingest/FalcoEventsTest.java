@@ -86,6 +86,10 @@ class FalcoEventsTest {
         var time = assertThrows(ProblemException.class,
                 () -> parse(TERMINAL_SHELL.replace("2026-01-01T08:14:02.455901384Z", "1767255242")));
         assertEquals("Malformed Falco event: body: time '1767255242' is not an RFC 3339 time of the years 1 to 9999", time.getMessage());
+        // a NUL is no white space: "Notice\u0000" names no priority (found by IngestAndApiFuzzTest: it was accepted,
+        // then dead-lettered once the NUL was replaced)
+        assertThrows(ProblemException.class,
+                () -> parse(TERMINAL_SHELL.replace("\"priority\":\"Notice\"", "\"priority\":\"Notice\\u0000\"")));
         var output = assertThrows(ProblemException.class,
                 () -> parse(SIDEKICK.replace("\"output\":", "\"message\":") + "\n" + SIDEKICK.replace("\n", "")));
         assertTrue(output.getMessage().contains("'output' is missing"), output.getMessage());

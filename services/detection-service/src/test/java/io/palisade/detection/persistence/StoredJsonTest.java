@@ -39,9 +39,24 @@ class StoredJsonTest {
         for (int i = 0; i < 100_000; i++) {
             groups.add("g" + i);
         }
-        JsonNode shown = StoredJson.evidence(event).at("/user/groups");
-        assertEquals(StoredJson.MAX_EVIDENCE_ARRAY_ELEMENTS + 1, shown.size());
+        JsonNode evidence = StoredJson.evidence(event);
+        JsonNode shown = evidence.at("/user/groups");
+        assertEquals(StoredJson.MAX_EVIDENCE_ARRAY_ELEMENTS, shown.size());
         assertEquals("…<100000 elements; the full event is in the audit archive>", shown.get(shown.size() - 1).asText());
+        assertEquals(evidence, StoredJson.shortenLongValues(evidence.deepCopy()), "cutting again changes nothing");
+    }
+
+    @Test
+    void aDocumentOfFixedShapeHasItsArraysCutWithoutANoteThatWouldNotFitTheirType() {
+        // found by IngestAndApiFuzzTest: a note among an alert's entities made the alert unreadable to alert-service
+        ObjectNode alert = EventCodec.mapper().createObjectNode();
+        var entities = alert.putArray("entities");
+        for (int i = 0; i < 150; i++) {
+            entities.addObject().put("type", "ip").put("address", "10.0.0." + i);
+        }
+        JsonNode cut = StoredJson.shortenLongValuesKeepingShape(alert);
+        assertEquals(StoredJson.MAX_EVIDENCE_ARRAY_ELEMENTS, cut.get("entities").size());
+        cut.get("entities").forEach(entity -> assertTrue(entity.isObject(), entity.toString()));
     }
 
     @Test
