@@ -99,8 +99,9 @@ public class ProblemExceptionMappers {
         int status = original.getStatus();
         String title = original.getStatusInfo().getReasonPhrase();
         Throwable undecodable = status == 400 ? rootCause(e) : null;
-        if (undecodable instanceof IllegalArgumentException) {
-            // the framework could not decode a parameter of the URL (a broken percent-escape, a lone '%')
+        if (undecodable instanceof IllegalArgumentException && undecodable.getMessage() != null
+                && (undecodable.getMessage().contains("escape") || undecodable.getMessage().contains("hex byte"))) {
+            // the framework could not decode the URL's query ("unterminated escape sequence", "invalid hex byte")
             return respond(Problem.of(400, title, MalformedRequests.UNREADABLE_URL + " (" + undecodable.getMessage()
                     + ")"));
         }
