@@ -61,15 +61,8 @@ class EveryOperationRefusesMalformedBodiesTest {
         }
     }
 
-    record Operation(String service, String method, String path) {
-        @Override
-        public String toString() {
-            return method.toUpperCase() + " " + service + path;
-        }
-    }
-
-    static List<Operation> operationsTakingABody() {
-        List<Operation> operations = new ArrayList<>();
+    static List<RoleEscalationTest.Operation> operationsTakingABody() {
+        List<RoleEscalationTest.Operation> operations = new ArrayList<>();
         for (String service : Stack.SERVICES) {
             if (service.equals(Stack.GATEWAY)) {
                 continue; // it forwards /api/** to these same services
@@ -80,7 +73,7 @@ class EveryOperationRefusesMalformedBodiesTest {
             paths.forEach((path, methods) -> methods.forEach((method, operation) -> {
                 if (WITH_BODY.contains(method) && operation instanceof Map<?, ?> o && o.containsKey("requestBody")
                         && !path.startsWith("/ingest/")) { // ingest takes cluster tokens: IngestAndApiFuzzTest
-                    operations.add(new Operation(service, method, RoleEscalationTest.filled(path)));
+                    operations.add(new RoleEscalationTest.Operation(service, method, RoleEscalationTest.filled(path)));
                 }
             }));
         }
@@ -89,12 +82,12 @@ class EveryOperationRefusesMalformedBodiesTest {
 
     @Test
     void everyOperationTakingABodyExplainsWhatIsWrongWithABrokenOneAndNeverAnswers5xx() {
-        List<Operation> operations = operationsTakingABody();
+        List<RoleEscalationTest.Operation> operations = operationsTakingABody();
         assertTrue(operations.size() >= 15, "too few operations with a body in the OpenAPI documents: " + operations);
         String admin = Stack.token("alice");
         List<String> wrong = new ArrayList<>();
         int cases = 0;
-        for (Operation op : operations) {
+        for (RoleEscalationTest.Operation op : operations) {
             for (Map.Entry<String, Body> broken : brokenBodies().entrySet()) {
                 cases++;
                 Response answer = given().config(RAW).baseUri(op.service()).auth().oauth2(admin)

@@ -27,7 +27,7 @@ class RoleEscalationTest {
     private static final Set<String> MUTATING = Set.of("post", "put", "patch", "delete");
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}/]+)}");
 
-    /** A mutating operation of a service, its path parameters filled with plausible values. */
+    /** An operation of a service, its path parameters filled with plausible values. */
     record Operation(String service, String method, String path) {
         @Override
         public String toString() {
