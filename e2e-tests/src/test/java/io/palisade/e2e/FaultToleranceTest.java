@@ -132,9 +132,10 @@ class FaultToleranceTest {
         });
         Awaitility.await().atMost(WITHIN).until(() -> batchesSent.get() >= ATTACKS / BATCH / 3);
         long started = System.nanoTime();
+        int sentBefore = batchesSent.get();
         injection.inject();
-        System.out.printf("fault: %s after %d of %d batches; back in %d s%n", fault, batchesSent.get(),
-                ATTACKS / BATCH, (System.nanoTime() - started) / 1_000_000_000);
+        System.out.printf("fault: %s after %d of %d batches; back in %d s, %d batches sent by then%n", fault,
+                sentBefore, ATTACKS / BATCH, (System.nanoTime() - started) / 1_000_000_000, batchesSent.get());
         load.get(5, TimeUnit.MINUTES);
         System.out.printf("fault: %s: every batch accepted in the end; refused meanwhile (status=count, -1: no "
                 + "connection): %s%n", fault, refusals);
