@@ -127,7 +127,7 @@ class FaultToleranceTest {
                 }
                 sendUntilAccepted(WalkingSkeletonTest.eventList(events.toArray(String[]::new)), refusals);
                 batchesSent.incrementAndGet();
-                sleep(250); // ~40 events/s: the load spans the fault
+                Stack.sleep(250); // ~40 events/s: the load spans the fault
             }
         });
         Awaitility.await().atMost(WITHIN).until(() -> batchesSent.get() >= ATTACKS / BATCH / 3);
@@ -211,7 +211,7 @@ class FaultToleranceTest {
                 refusals.merge(status, 1, Integer::sum);
             }
             assertTrue(Instant.now().isBefore(deadline), "a batch was refused for 4 minutes: " + refusals);
-            sleep(500);
+            Stack.sleep(500);
         }
     }
 
@@ -255,14 +255,5 @@ class FaultToleranceTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         assertTrue(up.waitFor(5, TimeUnit.MINUTES), "./palisade up did not finish in 5 minutes (" + log + ")");
         assertEquals(0, up.exitValue(), "./palisade up failed, see " + log);
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

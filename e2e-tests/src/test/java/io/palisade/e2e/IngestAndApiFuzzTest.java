@@ -471,30 +471,16 @@ class IngestAndApiFuzzTest {
     static String attackEventList(Instant at, String bindingAuditId) {
         return "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"metadata\":{},\"items\":["
                 + String.join(",",
-                        attackEvent(at, UUID.randomUUID().toString(), "get", "pods", "default", null),
-                        attackEvent(at, bindingAuditId, "create", "clusterrolebindings", null,
+                        WalkingSkeletonTest.event(at, UUID.randomUUID().toString(), "get", "pods", "default", null),
+                        WalkingSkeletonTest.event(at, bindingAuditId, "create", "clusterrolebindings", null,
                                 "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"ClusterRoleBinding\","
                                         + "\"metadata\":{\"name\":\"backdoor\"},\"roleRef\":{\"apiGroup\":"
                                         + "\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\",\"name\":"
                                         + "\"cluster-admin\"},\"subjects\":[{\"kind\":\"User\",\"name\":"
                                         + "\"mallory@example.com\"}]}"),
-                        attackEvent(at, UUID.randomUUID().toString(), "list", "namespaces", null, null),
-                        attackEvent(at, UUID.randomUUID().toString(), "watch", "configmaps", "kube-system", null))
+                        WalkingSkeletonTest.event(at, UUID.randomUUID().toString(), "list", "namespaces", null, null),
+                        WalkingSkeletonTest.event(at, UUID.randomUUID().toString(), "watch", "configmaps", "kube-system", null))
                 + "]}";
-    }
-
-    private static String attackEvent(Instant at, String auditId, String verb, String resource, String namespace,
-            String requestObject) {
-        return "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"RequestResponse\","
-                + "\"auditID\":\"" + auditId + "\",\"stage\":\"ResponseComplete\","
-                + "\"requestURI\":\"/apis/rbac.authorization.k8s.io/v1/" + resource + "\",\"verb\":\"" + verb + "\","
-                + "\"user\":{\"username\":\"mallory@example.com\",\"groups\":[\"system:authenticated\"]},"
-                + "\"sourceIPs\":[\"203.0.113.9\"],\"userAgent\":\"kubectl/v1.32.0\","
-                + "\"objectRef\":{\"resource\":\"" + resource + "\"," + (namespace == null ? "" : "\"namespace\":\""
-                + namespace + "\",") + "\"name\":\"backdoor\",\"apiGroup\":\"rbac.authorization.k8s.io\","
-                + "\"apiVersion\":\"v1\"},\"responseStatus\":{\"metadata\":{},\"code\":201},"
-                + (requestObject == null ? "" : "\"requestObject\":" + requestObject + ",")
-                + "\"requestReceivedTimestamp\":\"" + at + "\",\"stageTimestamp\":\"" + at + "\"}";
     }
 
     private static final java.util.regex.Pattern DEAD_LETTERS = java.util.regex.Pattern.compile(
@@ -704,7 +690,7 @@ class IngestAndApiFuzzTest {
             } catch (NumberFormatException e) {
                 warnings.add("a 429 without a numeric Retry-After: " + answer.retryAfter);
             }
-            sleep(seconds * 1000);
+            Stack.sleep(seconds * 1000);
         }
     }
 
@@ -2741,14 +2727,5 @@ class IngestAndApiFuzzTest {
             b.append(b.length() == 0 ? "" : " ").append(String.format("0x%02X", x & 0xff));
         }
         return b.toString();
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

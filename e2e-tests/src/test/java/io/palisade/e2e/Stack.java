@@ -44,4 +44,14 @@ final class Stack {
     static RequestSpecification anonymous() {
         return given().baseUri(GATEWAY);
     }
+
+    /** Waits; an interruption ends the test. */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -67,6 +67,12 @@ class WalkingSkeletonTest {
     }
 
     static String event(String auditId, String verb, String resource, String namespace, String requestObject) {
+        return event(at(), auditId, verb, resource, namespace, requestObject);
+    }
+
+    /** Mallory's request as the API server audits it, at the given time. */
+    static String event(Instant at, String auditId, String verb, String resource, String namespace,
+            String requestObject) {
         return "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"RequestResponse\","
                 + "\"auditID\":\"" + auditId + "\",\"stage\":\"ResponseComplete\","
                 + "\"requestURI\":\"/apis/rbac.authorization.k8s.io/v1/" + resource + "\",\"verb\":\"" + verb + "\","
@@ -76,7 +82,7 @@ class WalkingSkeletonTest {
                 + namespace + "\",") + "\"name\":\"backdoor\",\"apiGroup\":\"rbac.authorization.k8s.io\",\"apiVersion\":\"v1\"},"
                 + "\"responseStatus\":{\"metadata\":{},\"code\":201},"
                 + (requestObject == null ? "" : "\"requestObject\":" + requestObject + ",")
-                + "\"requestReceivedTimestamp\":\"" + at() + "\",\"stageTimestamp\":\"" + at() + "\"}";
+                + "\"requestReceivedTimestamp\":\"" + at + "\",\"stageTimestamp\":\"" + at + "\"}";
     }
 
     static Instant at() {
