@@ -4,12 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.GroupSequence;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import io.palisade.common.problem.SizesFirst;
 import io.palisade.connector.persistence.Cluster;
 import io.palisade.connector.persistence.ClusterKind;
 import io.palisade.connector.persistence.Connector;
@@ -23,20 +25,22 @@ public final class ConnectorDtos {
     private ConnectorDtos() {
     }
 
+    @GroupSequence({ SizesFirst.class, CreateConnector.class })
     public record CreateConnector(
             @NotNull(message = "is required (AzureSubscription, AwsAccount, GcpProject or OnPrem)") Environment environment,
             @NotBlank(message = "is required") @Size(max = 200) String displayName,
             @Size(max = 100) String hierarchyIdentifier,
-            @Size(max = 50) List<@NotBlank @Size(max = 64) String> regions,
+            @Size(max = 50, groups = SizesFirst.class) List<@NotBlank @Size(max = 64) String> regions,
             ContainersOffering containersOffering) {
     }
 
     /** A connector's changeable settings; environment and hierarchyIdentifier, if sent, must be unchanged. */
+    @GroupSequence({ SizesFirst.class, UpdateConnector.class })
     public record UpdateConnector(
             Environment environment,
             String hierarchyIdentifier,
             @NotBlank(message = "is required") @Size(max = 200) String displayName,
-            @Size(max = 50) List<@NotBlank @Size(max = 64) String> regions,
+            @Size(max = 50, groups = SizesFirst.class) List<@NotBlank @Size(max = 64) String> regions,
             ContainersOffering containersOffering) {
     }
 

@@ -144,6 +144,25 @@ class ConnectorResourceTest {
     }
 
     @Test
+    void aHugeListIsRefusedByItsSizeAndTheProblemStaysShort() {
+        // found by IngestAndApiFuzzTest: 100,000 nulls as regions kept the service busy past the gateway's timeout
+        String regions = "[" + "null,".repeat(99_999) + "null]";
+        String id = createOnPremConnector("huge regions");
+        String created = given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"environment\":\"OnPrem\",\"displayName\":\"x\",\"regions\":" + regions + "}")
+                .when().post("/api/connectors").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("regions"))
+                .extract().asString();
+        String updated = given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"displayName\":\"x\",\"regions\":" + regions + "}")
+                .when().put("/api/connectors/" + id).then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("regions"))
+                .extract().asString();
+        assertTrue(created.length() < 10_000, "the Problem lists a bounded number of violations: " + created.length());
+        assertTrue(updated.length() < 10_000, "the Problem lists a bounded number of violations: " + updated.length());
+    }
+
+    @Test
     void listIsPaged() {
         for (int i = 0; i < 3; i++) {
             createOnPremConnector("paged " + i);
