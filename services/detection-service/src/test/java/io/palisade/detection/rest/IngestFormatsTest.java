@@ -202,6 +202,19 @@ class IngestFormatsTest {
     }
 
     @Test
+    void aFalcoRuleWithALongNameStillAlerts() {
+        // found by IngestAndApiFuzzTest: accepted, then dead-lettered (its alert type did not fit the correlation's
+        // rule key column)
+        TestCluster c = TestClusters.register(Protection.standard());
+        String pod = "long-rule-" + UUID.randomUUID().toString().substring(0, 8);
+        String rule = "Custom" + " word".repeat(60);
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON).body(falcoEvent(rule, "Warning", pod))
+                .when().post("/ingest/falco").then().statusCode(200);
+        JsonNode alert = TestClusters.awaitAlert(c.clusterId(), a -> a.toString().contains(pod));
+        assertEquals("K8S.NODE_Custom" + "Word".repeat(60), alert.path("alertType").asText());
+    }
+
+    @Test
     void aSensorEventWithAnIdLongerThanAnAuditIdStillAlerts() {
         // found by IngestAndApiFuzzTest: accepted, then dead-lettered (the id did not fit its column)
         TestCluster c = TestClusters.register(Protection.standard());
