@@ -1,5 +1,6 @@
 package io.palisade.detection.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,6 +26,21 @@ class IpListsTest {
         assertFalse(lists.contains("proxy", "2001:db9::1"));
         assertTrue(lists.contains("proxy", "10.200.3.4"));
         assertFalse(lists.contains("other", "10.200.3.4"), "a list never set is empty");
+    }
+
+    @Test
+    void plainIpv4AddressesReadQuicklyReadAsTheResolverReadsThem() throws Exception {
+        for (String address : List.of("0.0.0.0", "10.0.0.1", "192.168.100.255", "255.255.255.255", "8.8.8.8",
+                " 172.16.0.9 ", "1.2.3.40")) {
+            assertArrayEquals(java.net.InetAddress.getByName(address.trim()).getAddress(), IpLists.parse(address),
+                    address);
+        }
+        for (String notAnAddress : List.of("256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4a",
+                "1.2.3.1000", "١.٢.٣.٤", "", "1.2.3.-4")) {
+            assertNull(IpLists.parse(notAnAddress), notAnAddress);
+        }
+        // octets with leading zeros are not the plain form: read the general way, as before
+        assertArrayEquals(IpLists.parseGenerally("010.1.2.3"), IpLists.parse("010.1.2.3"));
     }
 
     @Test
