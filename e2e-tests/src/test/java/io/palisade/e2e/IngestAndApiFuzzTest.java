@@ -2582,8 +2582,9 @@ class IngestAndApiFuzzTest {
         return targets;
     }
 
+    /** A condition nested {@code depth} levels deep that still never matches, should a rule keep it. */
     private static Obj nested(int depth) {
-        Obj condition = obj("field", "verb", "equals", "get");
+        Obj condition = obj("field", "objectRef.namespace", "equals", "e2e-fuzz-nowhere");
         for (int i = 0; i < depth; i++) {
             condition = obj("all", list(condition));
         }
