@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -75,11 +76,22 @@ public class EngineBenchmark {
 
     @Benchmark
     public List<DetectionRule> parseAndEvaluate() throws IOException {
-        return engine.evaluate(mapper.readTree(nextEvent()), judge);
+        return engine.evaluate(engine.read(nextEvent()), judge);
     }
 
     @Benchmark
     public JsonNode parseOnly() throws IOException {
         return mapper.readTree(nextEvent());
+    }
+
+    @Benchmark
+    public int tokenizeOnly() throws IOException {
+        int tokens = 0;
+        try (JsonParser parser = mapper.getFactory().createParser(nextEvent())) {
+            while (parser.nextToken() != null) {
+                tokens++;
+            }
+        }
+        return tokens;
     }
 }

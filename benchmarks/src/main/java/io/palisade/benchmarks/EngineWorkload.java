@@ -132,7 +132,7 @@ public final class EngineWorkload {
         try {
             for (int i = 0; i < events.size(); i++) {
                 if (expectedRule.get(i) == null) {
-                    engine.evaluate(mapper().readTree(events.get(i)), judge);
+                    engine.evaluate(engine.read(events.get(i)), judge);
                 }
             }
         } catch (IOException e) {
@@ -149,7 +149,7 @@ public final class EngineWorkload {
             for (int i = 0; i < events.size(); i++) {
                 String expected = expectedRule.get(i);
                 if (expected != null && rulesById.get(expected).baseline() != null) {
-                    engine.evaluate(mapper().readTree(events.get(i)), judge);
+                    engine.evaluate(engine.read(events.get(i)), judge);
                 }
             }
         } catch (IOException e) {
@@ -210,12 +210,13 @@ public final class EngineWorkload {
             byte[] bytesOfEvent = events.get(i);
             bytes += bytesOfEvent.length;
             JsonNode event;
+            List<String> fired;
             try {
                 event = mapper().readTree(bytesOfEvent);
+                fired = engine.evaluate(engine.read(bytesOfEvent), judge).stream().map(DetectionRule::id).toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            List<String> fired = engine.evaluate(event, judge).stream().map(DetectionRule::id).toList();
             String expected = expectedRule.get(i);
             if (expected == null) {
                 benign++;

@@ -25,6 +25,11 @@ public record AuditEventEnvelope(String type, int version, UUID clusterId, UUID 
         return new AuditEventEnvelope(TYPE, VERSION, clusterId, connectorId, sourceFormat, receivedAt, event);
     }
 
+    /** This envelope carrying another event (the same one as read in part, or whole). */
+    public AuditEventEnvelope withEvent(JsonNode other) {
+        return new AuditEventEnvelope(type, version, clusterId, connectorId, sourceFormat, receivedAt, other);
+    }
+
     /** Whether this is a synthetic event of an alert simulation, not activity of the cluster. */
     @JsonIgnore
     public boolean simulated() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -44,11 +45,26 @@ public final class EventCodec {
         if (json == null || json.isBlank()) {
             throw new MalformedEventException("empty record value where a '" + expectedType + "' event was expected");
         }
-        T event;
         try {
-            event = MAPPER.readValue(json, type);
+            return checked(MAPPER.readValue(json, type), expectedType, maxVersion);
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("not a valid '" + expectedType + "' event: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@link #decode(String, Class, String, int)} of a record already read into a tree. */
+    public static <T extends VersionedEvent> T decode(JsonNode tree, Class<T> type, String expectedType,
+            int maxVersion) {
+        try {
+            return checked(MAPPER.treeToValue(tree, type), expectedType, maxVersion);
+        } catch (JsonProcessingException e) {
+            throw new MalformedEventException("not a valid '" + expectedType + "' event: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static <T extends VersionedEvent> T checked(T event, String expectedType, int maxVersion) {
+        if (event == null) {
+            throw new MalformedEventException("empty record value where a '" + expectedType + "' event was expected");
         }
         if (!expectedType.equals(event.type())) {
             throw new MalformedEventException("expected event type '" + expectedType + "' but got '" + event.type() + "'");

@@ -1,10 +1,14 @@
 package io.palisade.detection.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.palisade.common.messaging.EventCodec;
 
 /**
  * Evaluates a catalogue of rules over audit events. Condition rules are pure; anomaly rules (those with a
@@ -15,6 +19,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code objectRef.resource in [...]}): the engine reads both once per event and skips the rules they rule out,
  * which is exactly what those rules' own tests would conclude. An event whose verb or resource is not a single plain
  * value (an array, a mapping) is tested by every rule in full.
+ *
+ * <p>
+ * An event may be given whole or as {@link #read} reads it from JSON: only the parts the rules read
+ * ({@link FieldIndex}), which is what the detector does with each event; both give the same answer.
  */
 public final class DetectionEngine {
     private static final String VERB = "verb";
@@ -24,6 +32,7 @@ public final class DetectionEngine {
 
     private final List<DetectionRule> rules;
     private final List<IndexedRule> indexed;
+    private final FieldIndex fields;
 
     /** Decides whether an event's operation is new for its subject, and remembers it. */
     @FunctionalInterface
@@ -47,6 +56,32 @@ public final class DetectionEngine {
         this.indexed = this.rules.stream()
                 .map(r -> new IndexedRule(r, required(r.condition(), VERB), required(r.condition(), RESOURCE)))
                 .toList();
+        this.fields = FieldIndex.of(this.rules, EventCodec.mapper().getNodeFactory());
+    }
+
+    /**
+     * The parts of one event's JSON these rules read, for {@link #evaluate}: everything else of the event is checked
+     * and skipped ({@link FieldIndex}).
+     */
+    public JsonNode read(String json) throws JsonParseException {
+        return fields.read(json);
+    }
+
+    /** {@link #read(String)} of UTF-8 JSON. */
+    public JsonNode read(byte[] json) throws JsonParseException {
+        char[] ascii = new char[json.length];
+        for (int i = 0; i < json.length; i++) {
+            if (json[i] < 0) {
+                return read(new String(json, StandardCharsets.UTF_8));
+            }
+            ascii[i] = (char) json[i];
+        }
+        return fields.read(ascii);
+    }
+
+    /** What these rules read of an event ({@link #read}). */
+    public FieldIndex fields() {
+        return fields;
     }
 
     public List<DetectionRule> rules() {

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.common.events.SensorEventEnvelope;
 import io.palisade.common.messaging.EventCodec;
 import io.palisade.detection.persistence.AuditArchive;
@@ -52,8 +51,7 @@ public class AuditEventConsumers {
                             SensorEventEnvelope.TYPE, SensorEventEnvelope.VERSION);
                     retryWhileTransient("Detecting on a sensor event", () -> detection.detect(event));
                 } else {
-                    AuditEventEnvelope event = decode(record);
-                    retryWhileTransient("Detecting on an audit event", () -> detection.detect(event));
+                    retryWhileTransient("Detecting on an audit event", () -> detection.detect(record.value()));
                 }
             } catch (RuntimeException e) {
                 deadLetter(record, e);
@@ -67,14 +65,14 @@ public class AuditEventConsumers {
         // Sensor events share the topic but are not audit events: the archive keeps audit logs only, and only the
         // clusters' own (a simulation's synthetic events are not activity of the cluster). A sensor record is skipped
         // by its leading type unread: the detector group reads it whole, and a broken one is a dead letter there.
-        List<AuditEventEnvelope> envelopes = new ArrayList<>(records.count());
+        List<AuditEventRecord> archived = new ArrayList<>(records.count());
         List<ConsumerRecord<String, String>> sources = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
             try {
                 if (!SensorEventEnvelope.TYPE.equals(EventCodec.leadingType(record.value()))) {
-                    AuditEventEnvelope envelope = decode(record);
-                    if (!envelope.simulated()) {
-                        envelopes.add(envelope);
+                    AuditEventRecord read = AuditEventRecord.read(record.value(), AuditArchive.columns());
+                    if (!read.envelope().simulated()) {
+                        archived.add(read);
                         sources.add(record);
                     }
                 }
@@ -82,18 +80,18 @@ public class AuditEventConsumers {
                 deadLetter(record, e);
             }
         }
-        if (envelopes.isEmpty()) {
+        if (archived.isEmpty()) {
             return;
         }
         try {
-            retryWhileTransient("Archiving a batch of audit events", () -> archive.storeAll(envelopes));
+            retryWhileTransient("Archiving a batch of audit events", () -> archive.storeAll(archived));
         } catch (RuntimeException batchFailure) {
             // one event the database refuses must not take the batch with it: store them one by one
-            LOG.debugf(batchFailure, "Archiving a batch of %d failed; storing its events one by one", envelopes.size());
-            for (int i = 0; i < envelopes.size(); i++) {
-                AuditEventEnvelope envelope = envelopes.get(i);
+            LOG.debugf(batchFailure, "Archiving a batch of %d failed; storing its events one by one", archived.size());
+            for (int i = 0; i < archived.size(); i++) {
+                AuditEventRecord event = archived.get(i);
                 try {
-                    retryWhileTransient("Archiving an audit event", () -> archive.storeAll(List.of(envelope)));
+                    retryWhileTransient("Archiving an audit event", () -> archive.storeAll(List.of(event)));
                 } catch (RuntimeException e) {
                     deadLetter(sources.get(i), e);
                 }
@@ -107,10 +105,5 @@ public class AuditEventConsumers {
         // a broker that is away is waited for here too: the batch's offsets are committed only after the dead letter
         retryWhileTransient("Dead-lettering " + record.topic() + "-" + record.partition() + "@" + record.offset(),
                 () -> deadLetters.send(record, failure));
-    }
-
-    private static AuditEventEnvelope decode(ConsumerRecord<String, String> record) {
-        return EventCodec.decode(record.value(), AuditEventEnvelope.class, AuditEventEnvelope.TYPE,
-                AuditEventEnvelope.VERSION);
     }
 }

@@ -15,7 +15,9 @@ import org.hibernate.Session;
 
 import io.palisade.common.events.AuditEventEnvelope;
 import io.palisade.common.messaging.EventCodec;
+import io.palisade.detection.engine.FieldIndex;
 import io.palisade.detection.ingest.AuditEvents;
+import io.palisade.detection.messaging.AuditEventRecord;
 
 /**
  * The audit-log archive: every accepted event once (a redelivered event is not stored twice), in daily partitions
@@ -23,26 +25,44 @@ import io.palisade.detection.ingest.AuditEvents;
  */
 @ApplicationScoped
 public class AuditArchive {
+    /** What the archive reads of an event for its columns; the event itself is stored as its JSON text. */
+    private static final FieldIndex COLUMNS = FieldIndex.ofPaths(List.of("auditID", "stage", "verb", "objectRef",
+            "user.username", "stageTimestamp", "requestReceivedTimestamp"), EventCodec.mapper().getNodeFactory());
+
     private final EntityManager em;
 
     public AuditArchive(EntityManager em) {
         this.em = em;
     }
 
+    /** The event's JSON as stored: its text as received, unless it holds a NUL (then re-encoded without). */
+    private static String storedJson(AuditEventRecord record) {
+        if (!record.eventJson().contains("\\u0000")) {
+            return record.eventJson();
+        }
+        return EventCodec.encode(StoredJson.withoutNul(record.wholeEvent()));
+    }
+
+    /** What the archive reads of an event for its columns ({@link AuditEventRecord#read}). */
+    public static FieldIndex columns() {
+        return COLUMNS;
+    }
+
     /**
      * Stores the events in one transaction, as one JDBC batch of inserts (a redelivered event is skipped by the
      * primary key). NUL is replaced (PostgreSQL cannot store it); the columns are cut to their size, the event is
-     * whole.
+     * whole: its JSON text as it came, not read into a tree and written again.
      */
     @Transactional
-    public void storeAll(List<AuditEventEnvelope> envelopes) {
+    public void storeAll(List<AuditEventRecord> records) {
         em.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO audit_event_archive (cluster_id, audit_id, stage, connector_id, verb, resource,
                         namespace, name, username, event_time, received_at, event)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))
                     ON CONFLICT (cluster_id, audit_id, stage, event_time) DO NOTHING""")) {
-                for (AuditEventEnvelope envelope : envelopes) {
+                for (AuditEventRecord record : records) {
+                    AuditEventEnvelope envelope = record.envelope();
                     var event = StoredJson.withoutNul(envelope.event());
                     var ref = event.path("objectRef");
                     insert.setObject(1, envelope.clusterId());
@@ -56,7 +76,7 @@ public class AuditArchive {
                     insert.setString(9, cut(event.path("user").path("username").asText(null), 512));
                     insert.setObject(10, utc(AuditEvents.eventTime(event)));
                     insert.setObject(11, utc(envelope.receivedAt()));
-                    insert.setString(12, EventCodec.encode(event));
+                    insert.setString(12, storedJson(record));
                     insert.addBatch();
                 }
                 insert.executeBatch();

@@ -25,6 +25,7 @@ import io.palisade.detection.engine.DetectionRule;
 import io.palisade.detection.ingest.AuditEvents;
 import io.palisade.detection.ingest.FalcoEvents;
 import io.palisade.detection.messaging.AlertPublisher;
+import io.palisade.detection.messaging.AuditEventRecord;
 import io.palisade.detection.persistence.AlertCorrelations;
 import io.palisade.detection.persistence.Baselines;
 import io.palisade.detection.persistence.StoredKeys;
@@ -66,20 +67,25 @@ public class DetectionService {
     }
 
     /**
-     * Judges one audit event. Most events fire nothing: a transaction is begun only for what needs the database (an
-     * anomaly rule's baseline, and raising what fired), not for every event.
+     * Judges one record of {@code palisade.audit-events}. The event is read only as far as the rules read it
+     * ({@link DetectionEngine#read}); the whole event is read when a rule fires, to raise the alert from. Most events
+     * fire nothing: a transaction is begun only for what needs the database (an anomaly rule's baseline, and raising
+     * what fired), not for every event.
      */
-    public void detect(AuditEventEnvelope envelope) {
+    public void detect(String auditEventRecord) {
+        DetectionEngine engine = catalogue.engine(); // one engine reads and judges: its rules say what is read
+        AuditEventRecord record = AuditEventRecord.read(auditEventRecord, engine.fields());
+        AuditEventEnvelope envelope = record.envelope();
         // A simulation's synthetic events are judged like any, but teach no baseline (anomaly rules never fire on
         // them), correlate apart from real activity and raise alerts marked simulated.
         boolean simulated = envelope.simulated();
         metrics.counter("palisade.detection.events", "source", simulated ? "simulation" : "audit").increment();
-        JsonNode event = envelope.event();
-        List<DetectionRule> fired = catalogue.engine().evaluate(event, simulated
+        List<DetectionRule> fired = engine.evaluate(envelope.event(), simulated
                 ? DetectionEngine.BaselineJudge.NOTHING_IS_RARE
                 : (rule, e) -> baselines.isRare(envelope.clusterId(), rule, e));
         if (!fired.isEmpty()) {
-            QuarkusTransaction.joiningExisting().run(() -> raise(envelope, fired));
+            AuditEventEnvelope whole = envelope.withEvent(record.wholeEvent());
+            QuarkusTransaction.joiningExisting().run(() -> raise(whole, fired));
         }
     }
 
