@@ -45,6 +45,9 @@ public final class FieldIndex {
     static final int MAX_DEPTH = 1000;
     /** Jackson's default bound on a number's length. */
     static final int MAX_NUMBER_LENGTH = 1000;
+    /** Jackson's default bounds on a key's and on a string's length (in characters). */
+    static final int MAX_NAME_LENGTH = 50_000;
+    static final int MAX_STRING_LENGTH = 20_000_000;
 
     private final Node root;
     private final JsonNodeFactory nodes;
@@ -93,9 +96,21 @@ public final class FieldIndex {
 
     /** The index of the given paths in an event ({@code objectRef}, {@code user.username}), each read whole. */
     public static FieldIndex ofPaths(List<String> paths, JsonNodeFactory nodes) {
+        return ofPaths(paths, null, nodes);
+    }
+
+    /**
+     * {@link #ofPaths(List, JsonNodeFactory)} that also keeps the JSON text of every value at {@code captured}
+     * ({@code items.*}: each element of {@code items}), for {@link #readCapturing}.
+     */
+    public static FieldIndex ofPaths(List<String> paths, String captured, JsonNodeFactory nodes) {
         Node root = new Node();
         for (String path : paths) {
             root.add(List.of(path.split("\\.")), Keep.WHOLE);
+        }
+        if (captured != null) {
+            root.add(List.of(captured.split("\\.")), Keep.SHAPE);
+            root.at(List.of(captured.split("\\."))).capture = true;
         }
         return new FieldIndex(root.merged(), nodes);
     }
@@ -110,6 +125,19 @@ public final class FieldIndex {
     /** The parts of one event's JSON the rules read. */
     public JsonNode read(String json) throws JsonParseException {
         return read(json.toCharArray());
+    }
+
+    /** {@link #read} that also returns the JSON text of each captured value, in the order they stand. */
+    public Captured readCapturing(String json) throws JsonParseException {
+        Cursor cursor = new Cursor(json.toCharArray());
+        cursor.captured = new ArrayList<>();
+        JsonNode tree = cursor.value(root);
+        cursor.end();
+        return new Captured(tree, cursor.captured);
+    }
+
+    /** What {@link #readCapturing} read. */
+    public record Captured(JsonNode tree, List<String> texts) {
     }
 
     /** {@link #read(String)} of JSON as characters. */
@@ -235,6 +263,8 @@ public final class FieldIndex {
 
         /** Keep the value whole. */
         boolean whole;
+        /** Keep the value's JSON text ({@link #readCapturing}). */
+        boolean capture;
         final Map<String, Node> fields = new HashMap<>();
         /** What is read of every value of a mapping (besides {@link #fields}) and of every element of an array. */
         Node every;
@@ -291,6 +321,15 @@ public final class FieldIndex {
             }
         }
 
+        /** The node at a path of plain segments and {@code *} (made when missing). */
+        Node at(List<String> path) {
+            Node node = this;
+            for (String segment : path) {
+                node = EVERY.equals(segment) ? node.every() : node.field(segment);
+            }
+            return node;
+        }
+
         private Node field(String name) {
             return fields.computeIfAbsent(name, n -> new Node());
         }
@@ -306,6 +345,7 @@ public final class FieldIndex {
         Node merged() {
             Node merged = new Node();
             merged.whole = whole;
+            merged.capture = capture;
             merged.every = every == null ? null : every.merged();
             fields.forEach((name, child) -> merged.fields.put(name,
                     (every == null ? child : union(child, every)).merged()));
@@ -320,6 +360,7 @@ public final class FieldIndex {
         private static Node union(Node a, Node b) {
             Node union = new Node();
             union.whole = a.whole || b.whole;
+            union.capture = a.capture || b.capture;
             union.every = a.every == null ? b.every : b.every == null ? a.every : union(a.every, b.every);
             a.fields.forEach(union.fields::put);
             b.fields.forEach((name, child) -> union.fields.merge(name, child, Node::union));
@@ -339,6 +380,10 @@ public final class FieldIndex {
         private final int length;
         private int pos;
         private int depth;
+        /** Whether the string {@link #skipString} skipped last held an escape. */
+        private boolean lastStringEscaped;
+        /** The texts of the values read at capturing nodes (null: none are kept). */
+        List<String> captured;
 
         Cursor(char[] text) {
             this.text = text;
@@ -351,6 +396,18 @@ public final class FieldIndex {
                 skipValue();
                 return null;
             }
+            if (node.capture && captured != null) {
+                int start = valueStart();
+                int at = captured.size();
+                captured.add(null); // in the order values start: a captured value may hold another
+                JsonNode value = read(node);
+                captured.set(at, new String(text, start, pos - start));
+                return value;
+            }
+            return read(node);
+        }
+
+        private JsonNode read(Node node) throws JsonParseException {
             Node reading = node.whole ? Node.ALL : node;
             char c = nextNonSpace();
             switch (c) {
@@ -501,6 +558,9 @@ public final class FieldIndex {
                 throw malformed("expected a field name in double quotes");
             }
             String name = string();
+            if (name.length() > MAX_NAME_LENGTH) {
+                throw malformed("a key longer than " + MAX_NAME_LENGTH + " characters");
+            }
             colon();
             return name;
         }
@@ -510,9 +570,11 @@ public final class FieldIndex {
             if (nextNonSpace() != '"') {
                 throw malformed("expected a field name in double quotes");
             }
-            boolean escaped = skipString();
+            if (skipString() > MAX_NAME_LENGTH) {
+                throw malformed("a key longer than " + MAX_NAME_LENGTH + " characters");
+            }
             colon();
-            return escaped;
+            return lastStringEscaped;
         }
 
         private void colon() throws JsonParseException {
@@ -581,7 +643,7 @@ public final class FieldIndex {
             while (pos < length) {
                 char c = text[pos];
                 if (c == '"') {
-                    return new String(text, start, pos++ - start);
+                    return checkedLength(new String(text, start, pos++ - start));
                 }
                 if (c == '\\' || c < 0x20) {
                     break;
@@ -595,7 +657,7 @@ public final class FieldIndex {
                 }
                 char c = text[pos++];
                 if (c == '"') {
-                    return value.toString();
+                    return checkedLength(value.toString());
                 }
                 if (c == '\\') {
                     value.append(escaped());
@@ -608,18 +670,24 @@ public final class FieldIndex {
             }
         }
 
-        /** Skips the string at the cursor; true when it holds an escape. */
-        private boolean skipString() throws JsonParseException {
-            pos++;
-            boolean escapes = false;
+        /** Skips the string at the cursor: its length once unescaped ({@link #lastStringEscaped}: whether it had an escape). */
+        private int skipString() throws JsonParseException {
+            int start = ++pos;
+            int escapes = 0;
             while (pos < length) {
                 char c = text[pos++];
                 if (c == '"') {
-                    return escapes;
+                    lastStringEscaped = escapes > 0;
+                    int decoded = pos - 1 - start - escapes;
+                    if (decoded > MAX_STRING_LENGTH) {
+                        throw malformed("a string longer than " + MAX_STRING_LENGTH + " characters");
+                    }
+                    return decoded;
                 }
                 if (c == '\\') {
-                    escapes = true;
+                    int escapeStart = pos;
                     escaped();
+                    escapes += pos - escapeStart;
                 } else if (c < 0x20) {
                     pos--;
                     throw malformed("unescaped control character in a string");
@@ -727,6 +795,13 @@ public final class FieldIndex {
                 pos++;
             }
             return pos - start;
+        }
+
+        private String checkedLength(String value) throws JsonParseException {
+            if (value.length() > MAX_STRING_LENGTH) {
+                throw malformed("a string longer than " + MAX_STRING_LENGTH + " characters");
+            }
+            return value;
         }
 
         private JsonParseException malformed(String problem) {

@@ -1,14 +1,22 @@
 package io.palisade.detection.ingest;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+
+import io.palisade.common.messaging.EventCodec;
 
 import io.palisade.common.problem.ProblemException;
+import io.palisade.detection.engine.FieldIndex;
 import io.palisade.detection.persistence.StoredKeys;
 
 /**
@@ -29,6 +37,50 @@ public final class AuditEvents {
     }
 
     public static Batch parse(byte[] body) {
+        Batch asSent = eventListAsSent(body);
+        return asSent != null ? asSent : parseWhole(body);
+    }
+
+    /** What {@link #eventListAsSent} reads of an EventList: what the checks read of it and of each event. */
+    private static final FieldIndex EVENT_LIST = FieldIndex.ofPaths(List.of("kind", "apiVersion", "items.*.kind",
+            "items.*.apiVersion", "items.*.auditID", "items.*.verb", "items.*.stage", "items.*.stageTimestamp",
+            "items.*.requestReceivedTimestamp"), "items.*", EventCodec.mapper().getNodeFactory());
+
+    /**
+     * An API server's webhook batch, an {@code EventList} of well-formed events in UTF-8, read without a tree: each
+     * event is checked as {@link #checkEvent} does and passed on as its JSON text as sent (re-read only when it holds a
+     * NUL, which is replaced). Null for anything else, read by {@link #parseWhole}, which also explains what is
+     * wrong: the two accept the same bodies and events.
+     */
+    static Batch eventListAsSent(byte[] body) {
+        FieldIndex.Captured read;
+        try {
+            read = EVENT_LIST.readCapturing(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
+        } catch (CharacterCodingException | JsonProcessingException e) {
+            return null;
+        }
+        JsonNode list = read.tree();
+        JsonNode items = list.path("items");
+        if (!list.isObject() || !"EventList".equals(list.path("kind").asText()) || !items.isArray()) {
+            return null;
+        }
+        List<JsonNode> events = new ArrayList<>(items.size());
+        try {
+            checkApiVersion(list, "body");
+            for (int i = 0; i < items.size(); i++) {
+                checkEvent(items.get(i), "body.items[" + i + "]");
+                String json = read.texts().get(i);
+                events.add(json.contains("\\u0000") ? EventCodec.mapper().readTree(json)
+                        : EventCodec.mapper().getNodeFactory().rawValueNode(new RawValue(json)));
+            }
+        } catch (ProblemException | JsonProcessingException e) {
+            return null;
+        }
+        return new Batch(events, "EventList");
+    }
+
+    /** Any body {@link #parse} reads, read into trees. */
+    static Batch parseWhole(byte[] body) {
         List<JsonNode> roots;
         try {
             roots = JsonBodies.rootValues(body);

@@ -133,7 +133,8 @@ class FieldIndexTest {
                 "{\"a\":1e}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":NaN}", "{\"a\":\"x\\q\"}",
                 "{\"a\":\"\\u12G4\"}", "{\"a\":\"tab\there\"}", "{\"a\" 1}", "{\"a\":1,}", "{\"a\":[1,]}",
                 "{,}", "{\"a\":1", "{\"a\":\"x}", "[1 2]", "{'a':1}", "{a:1}", "{\"a\":1}x", "{\"a\":1}}",
-                "[".repeat(1001) + "]".repeat(1001), "{\"a\":" + "9".repeat(1001) + "}");
+                "[".repeat(1001) + "]".repeat(1001), "{\"" + "k".repeat(50_001) + "\":1}",
+                "{\"a\":{\"" + "k".repeat(50_001) + "\":1}}", "{\"a\":" + "9".repeat(1001) + "}");
         for (String json : malformed) {
             assertThrows(JsonProcessingException.class, () -> strict.readTree(json), "Jackson refuses " + json);
             assertThrows(JsonProcessingException.class, () -> everything.read(json), "the reader refuses " + json);

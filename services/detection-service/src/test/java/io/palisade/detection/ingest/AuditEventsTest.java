@@ -7,10 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.palisade.common.messaging.EventCodec;
 import io.palisade.common.problem.ProblemException;
+import io.palisade.detection.engine.RuleFixtures;
 
 class AuditEventsTest {
     static final String EVENT = "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"%s\","
@@ -26,6 +33,56 @@ class AuditEventsTest {
                 + "," + EVENT.formatted("b") + "]}";
         assertEquals(2, parse(list.formatted("v1")).events().size());
         assertEquals("EventList", parse(list.formatted("v1beta1")).format());
+    }
+
+    /**
+     * The webhook's EventList is read without a tree ({@link AuditEvents#eventListAsSent}), each event passed on as
+     * its text; whatever that way accepts, the general way accepts alike, event for event. Every rule fixture's event
+     * in one EventList, then the list with one character changed at random, many times.
+     */
+    @Test
+    void anEventListReadAsSentGivesTheEventsTheGeneralWayGives() throws IOException {
+        List<String> events = new ArrayList<>();
+        int id = 0;
+        for (RuleFixtures.FixtureFile file : RuleFixtures.load().values()) {
+            for (RuleFixtures.Case c : file.fire()) {
+                ObjectNode event = (ObjectNode) c.event().deepCopy();
+                event.put("auditID", "fixture-" + id++);
+                events.add(EventCodec.encode(event));
+            }
+        }
+        events.add(EVENT.formatted("with-a-nul").replace("\"get\"", "\"g\\u0000et\""));
+        String body = "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[\n  "
+                + String.join(",\n  ", events) + "]}";
+        AuditEvents.Batch asSent = AuditEvents.eventListAsSent(body.getBytes(StandardCharsets.UTF_8));
+        assertTrue(asSent != null, "a well-formed EventList is read as sent");
+        assertSameEvents(AuditEvents.parseWhole(body.getBytes(StandardCharsets.UTF_8)), asSent);
+        assertTrue(asSent.events().get(asSent.events().size() - 1).isObject(), "an event with a NUL is read whole");
+
+        Random random = new Random(20261121);
+        String replacements = "{}[]:,\"\\ 0123456789-.etfnulx\u0001é";
+        int readAsSent = 0;
+        for (int i = 0; i < 3000; i++) {
+            int at = random.nextInt(body.length());
+            String mutated = body.substring(0, at) + replacements.charAt(random.nextInt(replacements.length()))
+                    + body.substring(at + 1);
+            byte[] bytes = mutated.getBytes(StandardCharsets.UTF_8);
+            AuditEvents.Batch fast = AuditEvents.eventListAsSent(bytes);
+            if (fast != null) {
+                assertSameEvents(AuditEvents.parseWhole(bytes), fast);
+                readAsSent++;
+            }
+        }
+        assertTrue(readAsSent > 500, readAsSent + " mutated lists read as sent");
+    }
+
+    private static void assertSameEvents(AuditEvents.Batch whole, AuditEvents.Batch asSent) throws IOException {
+        assertEquals(whole.format(), asSent.format());
+        assertEquals(whole.events().size(), asSent.events().size());
+        for (int i = 0; i < whole.events().size(); i++) {
+            assertEquals(whole.events().get(i), EventCodec.mapper().readTree(EventCodec.encode(asSent.events().get(i))),
+                    "event " + i);
+        }
     }
 
     @Test
