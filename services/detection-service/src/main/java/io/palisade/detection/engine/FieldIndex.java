@@ -17,9 +17,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The parts of an audit event a catalogue reads, and a reader that builds only those parts from the event's JSON.
  * Most of an audit event is never tested (managed fields, annotations of the object, status, the containers' every
  * setting): reading it into a tree was most of the cost of judging an event. The reader still reads every token (a
- * malformed event is refused as before) but builds nodes only along the paths the rules, their exceptions, entities
- * and baselines, the engine's verb/resource index and the baseline's time and audit id read; below a path's end it
- * keeps the whole value (a rule may test a mapping's JSON text).
+ * malformed event is refused as before) but builds nodes only along the paths the rules' conditions, their
+ * exceptions and baselines, the engine's verb/resource index and the baseline's time and audit id read; below a
+ * path's end it keeps the whole value (a rule may test a mapping's JSON text). A rule's properties and entity are
+ * not read here: the alert is raised from the whole event.
  *
  * <p>
  * The tree it builds answers every question the engine asks exactly as the whole event does: each node on an indexed
@@ -68,8 +69,7 @@ public final class FieldIndex {
             List<FieldCatalogue.FieldPath> present = new ArrayList<>();
             collect(rule.condition(), read, present);
             rule.exceptions().forEach(e -> collect(e.condition(), read, present));
-            read.addAll(rule.properties().values());
-            read.addAll(rule.entity());
+            // not the rule's properties and entity: an alert is raised from the whole event, read again then
             if (rule.baseline() != null) {
                 read.add(rule.baseline().subject());
                 read.addAll(rule.baseline().operation());
@@ -554,27 +554,31 @@ public final class FieldIndex {
         }
 
         private String name() throws JsonParseException {
-            if (nextNonSpace() != '"') {
-                throw malformed("expected a field name in double quotes");
-            }
+            keyStart();
             String name = string();
-            if (name.length() > MAX_NAME_LENGTH) {
-                throw malformed("a key longer than " + MAX_NAME_LENGTH + " characters");
-            }
-            colon();
+            keyEnd(name.length());
             return name;
         }
 
         /** Skips a key and its colon; true when the key holds an escape. */
         private boolean skipName() throws JsonParseException {
+            keyStart();
+            keyEnd(skipString());
+            return lastStringEscaped;
+        }
+
+        private void keyStart() throws JsonParseException {
             if (nextNonSpace() != '"') {
                 throw malformed("expected a field name in double quotes");
             }
-            if (skipString() > MAX_NAME_LENGTH) {
+        }
+
+        /** After a key of the length (unescaped): its colon. */
+        private void keyEnd(int keyLength) throws JsonParseException {
+            if (keyLength > MAX_NAME_LENGTH) {
                 throw malformed("a key longer than " + MAX_NAME_LENGTH + " characters");
             }
             colon();
-            return lastStringEscaped;
         }
 
         private void colon() throws JsonParseException {
