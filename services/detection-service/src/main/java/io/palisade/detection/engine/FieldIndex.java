@@ -168,11 +168,15 @@ public final class FieldIndex {
             }
         }
         cursor.end();
-        return new Enveloped(envelope, event, eventJson);
+        return new Enveloped(envelope, event, eventJson, cursor.plain);
     }
 
-    /** What {@link #readEnveloped} read; {@code event} and {@code eventJson} are null when there is none. */
-    public record Enveloped(ObjectNode envelope, JsonNode event, String eventJson) {
+    /**
+     * What {@link #readEnveloped} read; {@code event} and {@code eventJson} are null when there is none.
+     * {@code plain}: the text holds no escape of NUL or of a surrogate and no exponent beyond ±999 (JSON that
+     * PostgreSQL's {@code jsonb} refuses though it is valid; such text is read and written again before it is stored).
+     */
+    public record Enveloped(ObjectNode envelope, JsonNode event, String eventJson, boolean plain) {
     }
 
     /** The fields a condition reads the values of, and those whose presence alone it tests. */
@@ -380,6 +384,8 @@ public final class FieldIndex {
         private final int length;
         private int pos;
         private int depth;
+        /** Nothing read so far that PostgreSQL's jsonb refuses ({@link Enveloped#plain}). */
+        boolean plain = true;
         /** Whether the string {@link #skipString} skipped last held an escape. */
         private boolean lastStringEscaped;
         /** The texts of the values read at capturing nodes (null: none are kept). */
@@ -734,6 +740,9 @@ public final class FieldIndex {
                         code = code * 16 + digit;
                     }
                     pos += 4;
+                    if (code == 0 || code >= 0xD800 && code <= 0xDFFF) {
+                        plain = false;
+                    }
                     return (char) code;
                 }
                 default:
@@ -771,8 +780,12 @@ public final class FieldIndex {
                 if (pos < length && (text[pos] == '+' || text[pos] == '-')) {
                     pos++;
                 }
-                if (digits() == 0) {
+                int exponentDigits = digits();
+                if (exponentDigits == 0) {
                     throw malformed("expected a digit in the exponent");
+                }
+                if (exponentDigits > 3) {
+                    plain = false;
                 }
             }
             if (pos - start > MAX_NUMBER_LENGTH) {

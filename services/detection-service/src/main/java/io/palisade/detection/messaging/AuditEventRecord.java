@@ -11,10 +11,11 @@ import io.palisade.detection.engine.FieldIndex;
 /**
  * A record of {@code palisade.audit-events} as a consumer group reads it: the envelope with only the parts of the
  * event the group reads (its {@link FieldIndex}: the detector's rules, the archive's columns), and the event's JSON
- * text as it stands in the record, for what needs the whole event (raising an alert, storing it). The record is
+ * text as it stands in the record, for what needs the whole event (raising an alert, storing it), and whether that
+ * text is plain ({@link FieldIndex.Enveloped#plain}: PostgreSQL stores it as it is). The record is
  * checked whole either way: a malformed one is a {@link MalformedEventException}, the group dead-letters it.
  */
-public record AuditEventRecord(AuditEventEnvelope envelope, String eventJson) {
+public record AuditEventRecord(AuditEventEnvelope envelope, String eventJson, boolean plainJson) {
     private static final String EVENT_FIELD = "event";
 
     public static AuditEventRecord read(String record, FieldIndex index) {
@@ -34,7 +35,7 @@ public record AuditEventRecord(AuditEventEnvelope envelope, String eventJson) {
         if (read.event() == null) {
             throw new MalformedEventException("an '" + AuditEventEnvelope.TYPE + "' record without its event");
         }
-        return new AuditEventRecord(envelope.withEvent(read.event()), read.eventJson());
+        return new AuditEventRecord(envelope.withEvent(read.event()), read.eventJson(), read.plain());
     }
 
     /** The whole event, read from its JSON text. */

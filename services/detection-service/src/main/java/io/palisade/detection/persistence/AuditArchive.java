@@ -35,9 +35,12 @@ public class AuditArchive {
         this.em = em;
     }
 
-    /** The event's JSON as stored: its text as received, unless it holds a NUL (then re-encoded without). */
+    /**
+     * The event's JSON as stored: its text as received when plain; else (an escaped NUL or surrogate, an exponent
+     * beyond ±999: valid JSON that {@code jsonb} refuses) read and written again, NUL replaced, as Jackson writes it.
+     */
     private static String storedJson(AuditEventRecord record) {
-        if (!record.eventJson().contains("\\u0000")) {
+        if (record.plainJson()) {
             return record.eventJson();
         }
         return EventCodec.encode(StoredJson.withoutNul(record.wholeEvent()));

@@ -166,6 +166,19 @@ class FieldIndexTest {
         assertTrue(refused > 1000 && read > 1000, refused + " refused, " + read + " read");
     }
 
+    @Test
+    void aRecordIsPlainUnlessItHoldsWhatJsonbRefuses() throws IOException {
+        FieldIndex everything = FieldIndex.everything(EventCodec.mapper().getNodeFactory());
+        for (String value : List.of("\"caf\\u00e9\"", "\"a\\u0001b\"", "1e999", "-1.5E-999", "\"\\\\ud800\"")) {
+            String record = "{\"type\":\"audit-event\",\"event\":{\"v\":" + value + "}}";
+            assertTrue(everything.readEnveloped(record, "event").plain(), record);
+        }
+        for (String value : List.of("\"\\u0000\"", "\"\\udfff\"", "\"\\uD83D\\uDE00\"", "1e1000", "2E-0001")) {
+            String record = "{\"type\":\"audit-event\",\"event\":{\"v\":" + value + "}}";
+            assertFalse(everything.readEnveloped(record, "event").plain(), record);
+        }
+    }
+
     private static List<JsonNode> everyEvent() throws IOException {
         List<JsonNode> events = new ArrayList<>();
         for (RuleFixtures.FixtureFile file : RuleFixtures.load().values()) {
