@@ -127,25 +127,27 @@ public final class FieldIndex {
         return read(json.toCharArray());
     }
 
+    /** {@link #read(String)} of JSON as characters. */
+    public JsonNode read(char[] json) throws JsonParseException {
+        return readWhole(new Cursor(json));
+    }
+
     /** {@link #read} that also returns the JSON text of each captured value, in the order they stand. */
     public Captured readCapturing(String json) throws JsonParseException {
         Cursor cursor = new Cursor(json.toCharArray());
         cursor.captured = new ArrayList<>();
-        JsonNode tree = cursor.value(root);
+        return new Captured(readWhole(cursor), cursor.captured);
+    }
+
+    /** The one JSON value of the cursor's text, as the index reads it. */
+    private JsonNode readWhole(Cursor cursor) throws JsonParseException {
+        JsonNode value = cursor.value(root);
         cursor.end();
-        return new Captured(tree, cursor.captured);
+        return value;
     }
 
     /** What {@link #readCapturing} read. */
     public record Captured(JsonNode tree, List<String> texts) {
-    }
-
-    /** {@link #read(String)} of JSON as characters. */
-    public JsonNode read(char[] json) throws JsonParseException {
-        Cursor cursor = new Cursor(json);
-        JsonNode event = cursor.value(root);
-        cursor.end();
-        return event;
     }
 
     /**
@@ -420,9 +422,7 @@ public final class FieldIndex {
                 case '{': {
                     ObjectNode object = nodes.objectNode();
                     enter();
-                    if (nextNonSpace() == '}') {
-                        pos++;
-                        depth--;
+                    if (empty('}')) {
                         return object;
                     }
                     do {
@@ -455,9 +455,7 @@ public final class FieldIndex {
                 case '[': {
                     ArrayNode array = nodes.arrayNode();
                     enter();
-                    if (nextNonSpace() == ']') {
-                        pos++;
-                        depth--;
+                    if (empty(']')) {
                         return array;
                     }
                     while (true) {
@@ -492,20 +490,20 @@ public final class FieldIndex {
             switch (c) {
                 case '{':
                     enter();
-                    for (String name = firstName(); name != null; name = nextName()) {
-                        skipValue();
+                    if (!empty('}')) {
+                        do {
+                            skipName(); // skipped keys are checked, never made into Strings
+                            skipValue();
+                        } while (!afterMember('}'));
                     }
                     return;
                 case '[':
                     enter();
-                    if (nextNonSpace() == ']') {
-                        pos++;
-                        depth--;
-                        return;
+                    if (!empty(']')) {
+                        do {
+                            skipValue();
+                        } while (!afterMember(']'));
                     }
-                    do {
-                        skipValue();
-                    } while (!afterMember(']'));
                     return;
                 case '"':
                     skipString();
@@ -533,12 +531,17 @@ public final class FieldIndex {
 
         /** After {@code {}: the first key (the cursor at its value) or null for an empty object (the cursor after). */
         String firstName() throws JsonParseException {
-            if (nextNonSpace() == '}') {
-                pos++;
-                depth--;
-                return null;
+            return empty('}') ? null : name();
+        }
+
+        /** After a container's opening character: true, and the cursor after it, when the container is empty. */
+        private boolean empty(char close) throws JsonParseException {
+            if (nextNonSpace() != close) {
+                return false;
             }
-            return name();
+            pos++;
+            depth--;
+            return true;
         }
 
         /** After a member's value: the next key, or null at the object's end (the cursor after it). */
