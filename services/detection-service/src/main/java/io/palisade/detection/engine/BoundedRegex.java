@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The regular expression of a {@code matches} or {@code allMatches} test, searched with a bound on its work, because
  * the values it is searched in (user agents, request URIs, the JSON text of request objects) are chosen by whoever
@@ -36,6 +38,12 @@ import org.jboss.logging.Logger;
  * that would start or end beyond them is not found. The cut is not an end of the text: {@code $}, {@code \z} and
  * {@code \b} do not match at it (non-anchoring bounds) and lookarounds see the characters after it (transparent
  * bounds), so what is found within the first 256 KiB is a match of the whole value.
+ *
+ * <p>
+ * <b>What is not searched.</b> Most patterns of the catalogue are alternatives of words ({@code (?i)xmrig|xmr-stak|...},
+ * {@code (?i)kubeflow}): a value that holds none of the words one of which every match contains
+ * ({@link RequiredLiterals}) is known not to match and is not searched, and a mapping or list none of whose keys and
+ * strings holds one is not written out as JSON text to be searched. Outcomes of short values are remembered (below).
  *
  * <p>
  * <b>An aborted search</b> (budget spent, or the regex engine's recursion overflowing the stack, which a group
@@ -77,6 +85,8 @@ public final class BoundedRegex {
     private final Pattern pattern;
     private final String origin;
     private final Map<String, Boolean> memo = new ConcurrentHashMap<>();
+    /** Words every match contains (null: not known): a value without any is not searched. */
+    private final RequiredLiterals literals;
 
     /**
      * @param origin where the pattern comes from, for the log: file or "custom rule", rule and exception, field
@@ -84,6 +94,7 @@ public final class BoundedRegex {
     public BoundedRegex(Pattern pattern, String origin) {
         this.pattern = pattern;
         this.origin = origin;
+        this.literals = RequiredLiterals.of(pattern);
     }
 
     public Pattern pattern() {
@@ -118,7 +129,8 @@ public final class BoundedRegex {
                 return found ? Outcome.FOUND : Outcome.NOT_FOUND;
             }
         }
-        Outcome outcome = searchBounded(text, budget);
+        Outcome outcome = literals == null || literals.mayOccurIn(text) ? searchBounded(text, budget)
+                : Outcome.NOT_FOUND;
         if (memorable && outcome != Outcome.ABORTED) {
             if (memo.size() >= MEMO_MAX_ENTRIES) {
                 memo.clear();
@@ -126,6 +138,14 @@ public final class BoundedRegex {
             memo.put(text, outcome == Outcome.FOUND);
         }
         return outcome;
+    }
+
+    /**
+     * False when the pattern cannot be found in the JSON text of the mapping or list: none of the words every match
+     * contains is in it ({@link RequiredLiterals}); then the text need not be written out to be searched.
+     */
+    public boolean mayOccurInJsonOf(JsonNode node) {
+        return literals == null || literals.mayOccurInJsonOf(node);
     }
 
     private Outcome searchBounded(String text, Budget budget) {

@@ -77,7 +77,8 @@ public sealed interface Condition {
                     if (test(value.asText(), budget)) {
                         return true;
                     }
-                } else if ((operator == Operator.contains || operator == Operator.matches)
+                } else if ((operator == Operator.contains
+                        || operator == Operator.matches && regex.mayOccurInJsonOf(value))
                         && test(value.toString(), budget)) {
                     return true;
                 }

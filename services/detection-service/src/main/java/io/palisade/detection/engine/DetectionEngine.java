@@ -67,16 +67,12 @@ public final class DetectionEngine {
         return fields.read(json);
     }
 
-    /** {@link #read(String)} of UTF-8 JSON. */
+    /**
+     * {@link #read(String)} of UTF-8 JSON, decoded as the detector's Kafka consumer decodes a record (the JDK's
+     * decoder copies ASCII in bulk; malformed UTF-8 becomes U+FFFD, as there).
+     */
     public JsonNode read(byte[] json) throws JsonParseException {
-        char[] ascii = new char[json.length];
-        for (int i = 0; i < json.length; i++) {
-            if (json[i] < 0) {
-                return read(new String(json, StandardCharsets.UTF_8));
-            }
-            ascii[i] = (char) json[i];
-        }
-        return fields.read(ascii);
+        return read(new String(json, StandardCharsets.UTF_8));
     }
 
     /** What these rules read of an event ({@link #read}). */

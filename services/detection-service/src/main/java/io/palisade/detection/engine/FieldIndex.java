@@ -277,16 +277,25 @@ public final class FieldIndex {
         /** {@link #fields} as arrays, for {@link #keyAt} (set by {@link #merged}). */
         String[] names = new String[0];
         Node[] children = new Node[0];
+        /**
+         * Which of {@link #names} begin with each character below 128, and at 128 those beginning with any other (set
+         * by {@link #merged}; null: none); an empty name begins with the closing quote.
+         */
+        int[][] namesByFirstChar = new int[129][];
 
         /**
          * Which of {@link #names} the JSON key at {@code at} (its opening quote, if it is one) is,
          * compared where it stands; -1 when none or when the key holds an escape (then it is read as a String).
          */
         int keyAt(char[] text, int at) {
-            if (text[at] != '"') {
+            if (text[at] != '"' || at + 1 >= text.length) {
                 return -1;
             }
-            for (int k = 0; k < names.length; k++) {
+            int[] candidates = namesByFirstChar[Math.min(text[at + 1], 128)];
+            if (candidates == null) {
+                return -1;
+            }
+            for (int k : candidates) {
                 String name = names[k];
                 int end = at + 1 + name.length();
                 if (end < text.length && text[end] == '"' && matches(text, at + 1, name)) {
@@ -359,6 +368,11 @@ public final class FieldIndex {
             merged.children = new Node[merged.names.length];
             for (int k = 0; k < merged.names.length; k++) {
                 merged.children[k] = merged.fields.get(merged.names[k]);
+                int first = Math.min(merged.names[k].isEmpty() ? '"' : merged.names[k].charAt(0), 128);
+                int[] before = merged.namesByFirstChar[first];
+                int[] with = before == null ? new int[1] : Arrays.copyOf(before, before.length + 1);
+                with[with.length - 1] = k;
+                merged.namesByFirstChar[first] = with;
             }
             return merged;
         }

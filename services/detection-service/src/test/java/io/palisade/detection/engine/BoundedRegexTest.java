@@ -80,7 +80,8 @@ class BoundedRegexTest {
             "^(\\w+\\s?){1,1000}$", "a".repeat(40) + "!",
             "^(\\w+\\s?)*\\1$", "a".repeat(40) + "!",
             "^(.*a){12}$", "a".repeat(40) + "!",
-            "(.*a){3}x", "a".repeat(10_000),
+            // an x before the a's: the search runs (a value without any x is known not to match, RequiredLiterals)
+            "(.*a){3}x", "x" + "a".repeat(10_000),
             "(\\w+\\s?)*$", "a".repeat(BoundedRegex.MAX_TESTED_CHARS + 10_000) + "!");
 
     @Test
@@ -117,8 +118,8 @@ class BoundedRegexTest {
         assertEquals(Outcome.NOT_FOUND, pattern.search("kubectl/v1.32.0 (linux/amd64)", quiet));
         assertEquals(0, quiet.used(), "a miss is remembered too");
 
-        String longValue = "x".repeat(BoundedRegex.MEMO_MAX_CHARS + 1);
-        pattern.search(longValue);
+        String longValue = "x".repeat(BoundedRegex.MEMO_MAX_CHARS + 1) + " peirates";
+        assertEquals(Outcome.FOUND, pattern.search(longValue));
         BoundedRegex.Budget longAgain = BoundedRegex.budget();
         pattern.search(longValue, longAgain);
         assertTrue(longAgain.used() > 0, "a long value is searched every time");

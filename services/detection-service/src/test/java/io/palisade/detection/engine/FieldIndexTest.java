@@ -99,6 +99,16 @@ class FieldIndexTest {
     }
 
     @Test
+    void keysAreFoundWhateverTheyBeginWith() throws IOException {
+        FieldIndex index = FieldIndex.ofPaths(List.of("a.ключ", "a.é", "a.e", "a.ea", "a..b", "a.\\x"),
+                EventCodec.mapper().getNodeFactory());
+        JsonNode read = index.read("""
+                {"a":{"x":0,"ключ":1,"é":2,"e":3,"eb":4,"ea":5,"":{"b":6,"c":7},"\\\\x":8,"кл":9,"\\\\y":10}}""");
+        assertEquals(EventCodec.mapper().readTree("""
+                {"a":{"ключ":1,"é":2,"e":3,"ea":5,"":{"b":6},"\\\\x":8}}"""), read);
+    }
+
+    @Test
     void aMalformedEventIsRefusedEvenWhereNothingIsRead() throws IOException {
         DetectionEngine engine = new DetectionEngine(List.of());
         assertThrows(JsonProcessingException.class, () -> engine.read(utf8("{\"status\":{\"phase\":tru}}")));

@@ -12,8 +12,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,6 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.palisade.detection.ingest.EventTimes;
 
 /**
  * The shipped catalogue and its rule fixtures ({@code src/test/resources/rule-fixtures/<rule-id>.yaml}) turned into
@@ -284,11 +284,11 @@ public final class RuleFixtures {
         for (String field : List.of("stageTimestamp", "requestReceivedTimestamp")) {
             JsonNode value = event.get(field);
             if (value != null && value.isTextual()) {
-                try {
-                    return OffsetDateTime.parse(value.asText()).toInstant();
-                } catch (DateTimeParseException e) {
-                    throw new IllegalStateException("event time '" + value.asText() + "' is not an RFC 3339 time", e);
+                Instant time = EventTimes.parseOrNull(value.asText()); // as the service reads it
+                if (time == null) {
+                    throw new IllegalStateException("event time '" + value.asText() + "' is not an RFC 3339 time");
                 }
+                return time;
             }
         }
         throw new IllegalStateException("event without stageTimestamp or requestReceivedTimestamp: " + event);
