@@ -244,12 +244,8 @@ final class RequiredLiterals {
             int depth = 0;
             while (pos < source.length()) {
                 char c = source.charAt(pos);
-                if (c == '\\') {
-                    if (!skipEscape()) {
-                        return false;
-                    }
-                } else if (c == '[') {
-                    if (!skipClass()) {
+                if (c == '\\' || c == '[') {
+                    if (!(c == '[' ? skipClass() : skipEscape())) {
                         return false;
                     }
                 } else if (c == '(') {

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,49 +59,42 @@ class RequiredLiteralsTest {
     @Test
     void aValueWithoutTheWordsNeverMatches() throws IOException {
         Random random = new Random(20261121L);
-        int matched = 0;
-        int skipped = 0;
-        for (Pattern pattern : patterns()) {
-            RequiredLiterals literals = RequiredLiterals.of(pattern);
-            if (literals == null) {
-                continue;
-            }
-            List<String> pieces = pieces(pattern);
-            for (int i = 0; i < 3000; i++) {
-                String text = text(random, pieces);
-                boolean found = pattern.matcher(text).find();
-                boolean may = literals.mayOccurIn(text);
-                assertTrue(may || !found, pattern + " is found in '" + text + "', which has none of "
-                        + literals.words());
-                matched += found ? 1 : 0;
-                skipped += may ? 0 : 1;
-            }
-        }
-        assertTrue(matched > 2000 && skipped > 20000, matched + " texts matched, " + skipped + " were skipped");
+        int[] counts = holdsOfEveryPattern(3000, pieces -> text(random, pieces));
+        assertTrue(counts[0] > 2000 && counts[1] > 20000, counts[0] + " texts matched, " + counts[1] + " were skipped");
     }
 
     @Test
     void aMappingWithoutTheWordsNeverMatchesItsJsonText() throws IOException {
         Random random = new Random(1121L);
-        int matched = 0;
-        int skipped = 0;
+        int[] counts = holdsOfEveryPattern(1000, pieces -> node(random, pieces, 0));
+        assertTrue(counts[0] > 500 && counts[1] > 2000, counts[0] + " mappings matched, " + counts[1] + " were skipped");
+    }
+
+    /**
+     * For each pattern with words, {@code samples} values (texts, or nodes tested by their JSON text) made of its
+     * pieces: whatever the regex finds, the words say "may". Returns how many were found and how many skipped.
+     */
+    private static int[] holdsOfEveryPattern(int samples, Function<List<String>, Object> sample) throws IOException {
+        int[] foundAndSkipped = new int[2];
         for (Pattern pattern : patterns()) {
             RequiredLiterals literals = RequiredLiterals.of(pattern);
             if (literals == null) {
                 continue;
             }
             List<String> pieces = pieces(pattern);
-            for (int i = 0; i < 1000; i++) {
-                JsonNode node = node(random, pieces, 0);
-                boolean found = pattern.matcher(node.toString()).find();
-                boolean may = literals.mayOccurInJsonOf(node);
-                assertTrue(may || !found, pattern + " is found in " + node + ", said to have none of "
+            for (int i = 0; i < samples; i++) {
+                Object value = sample.apply(pieces);
+                String text = value instanceof JsonNode node ? node.toString() : (String) value;
+                boolean found = pattern.matcher(text).find();
+                boolean may = value instanceof JsonNode node ? literals.mayOccurInJsonOf(node)
+                        : literals.mayOccurIn(text);
+                assertTrue(may || !found, pattern + " is found in " + text + ", said to hold none of "
                         + literals.words());
-                matched += found ? 1 : 0;
-                skipped += may ? 0 : 1;
+                foundAndSkipped[0] += found ? 1 : 0;
+                foundAndSkipped[1] += may ? 0 : 1;
             }
         }
-        assertTrue(matched > 500 && skipped > 2000, matched + " mappings matched, " + skipped + " were skipped");
+        return foundAndSkipped;
     }
 
     @Test
@@ -121,24 +117,14 @@ class RequiredLiteralsTest {
 
     /** The catalogue's patterns and {@link #CONSTRUCTS}. */
     private static List<Pattern> patterns() throws IOException {
-        Set<String> sources = new LinkedHashSet<>(CONSTRUCTS);
+        Map<String, BoundedRegex> shipped = new LinkedHashMap<>();
         for (DetectionRule rule : RuleFixtures.catalogue()) {
-            collect(rule.condition(), sources);
-            rule.exceptions().forEach(e -> collect(e.condition(), sources));
+            BoundedRegexTest.collect(rule.condition(), shipped);
+            rule.exceptions().forEach(e -> BoundedRegexTest.collect(e.condition(), shipped));
         }
+        Set<String> sources = new LinkedHashSet<>(CONSTRUCTS);
+        sources.addAll(shipped.keySet());
         return sources.stream().map(Pattern::compile).toList();
-    }
-
-    private static void collect(Condition condition, Set<String> sources) {
-        if (condition instanceof Condition.All all) {
-            all.conditions().forEach(c -> collect(c, sources));
-        } else if (condition instanceof Condition.Any any) {
-            any.conditions().forEach(c -> collect(c, sources));
-        } else if (condition instanceof Condition.Not not) {
-            collect(not.condition(), sources);
-        } else if (condition instanceof Condition.Match match && match.regex() != null) {
-            sources.add(match.regex().pattern().pattern());
-        }
     }
 
     /** Pieces texts are made of: every run of letters and digits in the pattern's source, and characters around. */
