@@ -129,8 +129,11 @@ public final class BoundedRegex {
                 return found ? Outcome.FOUND : Outcome.NOT_FOUND;
             }
         }
-        Outcome outcome = literals == null || literals.mayOccurIn(text) ? searchBounded(text, budget)
-                : Outcome.NOT_FOUND;
+        // a match lies within the searched part, and so do its words: only that part is looked through
+        Outcome outcome = literals == null || literals.mayOccurIn(
+                text.length() > MAX_TESTED_CHARS ? text.substring(0, MAX_TESTED_CHARS) : text)
+                        ? searchBounded(text, budget)
+                        : Outcome.NOT_FOUND;
         if (memorable && outcome != Outcome.ABORTED) {
             if (memo.size() >= MEMO_MAX_ENTRIES) {
                 memo.clear();
