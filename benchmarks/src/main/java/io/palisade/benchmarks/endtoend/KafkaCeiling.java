@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -104,17 +105,17 @@ final class KafkaCeiling {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()); // as detection
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8388608);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c)) {
             List<TopicPartition> assigned = java.util.stream.IntStream.range(0, partitions)
                     .mapToObj(p -> new TopicPartition(topic, p)).toList();
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (consumed.get() < records && System.nanoTime() < deadline) {
-                ConsumerRecords<String, String> batch = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(200));
                 consumed.addAndGet(batch.count());
             }
         }

@@ -1,5 +1,7 @@
 package io.palisade.common.messaging;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -122,6 +124,23 @@ public final class EventCodec {
         }
         return peekType(json);
     }
+
+    /** {@link #leadingType(String)} of a record's UTF-8 bytes, read where they stand (decoded only when needed). */
+    public static String leadingType(byte[] json) {
+        if (json != null && json.length > 9 && Arrays.equals(json, 0, 9, LEADING_TYPE, 0, 9)) {
+            for (int end = 9; end < json.length && json[end] != '\\'; end++) {
+                if (json[end] == '"') {
+                    if (end > 9) {
+                        return new String(json, 9, end - 9, StandardCharsets.UTF_8);
+                    }
+                    break;
+                }
+            }
+        }
+        return peekType(json == null ? null : new String(json, StandardCharsets.UTF_8));
+    }
+
+    private static final byte[] LEADING_TYPE = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
     /** The id a record is keyed by; a key that is not an id makes the record malformed. */
     public static UUID idKey(String key) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** A record's type is read before the record is decoded; a record without one is malformed, never a crash. */
@@ -43,5 +46,15 @@ class EventCodecTest {
         assertEquals("a\"b", EventCodec.leadingType("{\"type\":\"a\\\"b\",\"version\":1}"));
         assertThrows(MalformedEventException.class, () -> EventCodec.leadingType("{\"version\":1,\"event\":{"));
         assertThrows(MalformedEventException.class, () -> EventCodec.leadingType(""));
+        // the same of the record's bytes
+        assertEquals("audit-event", EventCodec.leadingType(written.getBytes(StandardCharsets.UTF_8)));
+        for (String record : List.of("{\"version\":1,\"type\":\"sensor-event\"}", "{\"type\":\"a\\\"b\",\"version\":1}",
+                "{\"type\":\"é\",\"version\":1}", "{\"type\":\"\",\"type\":\"x\"}")) {
+            assertEquals(EventCodec.leadingType(record), EventCodec.leadingType(record.getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThrows(MalformedEventException.class, () -> EventCodec.leadingType("{\"version\":1,\"event\":{".getBytes(
+                StandardCharsets.UTF_8)));
+        assertThrows(MalformedEventException.class, () -> EventCodec.leadingType(new byte[0]));
+        assertThrows(MalformedEventException.class, () -> EventCodec.leadingType((byte[]) null));
     }
 }

@@ -1,9 +1,11 @@
 package io.palisade.detection.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +19,7 @@ import io.palisade.common.messaging.EventCodec;
  * <p>
  * Most rules require a verb and a resource ({@code all} of them starting with {@code verb in [...]} and
  * {@code objectRef.resource in [...]}): the engine reads both once per event and skips the rules they rule out,
- * which is exactly what those rules' own tests would conclude. An event whose verb or resource is not a single plain
+ * which is exactly what those rules' own tests would conclude (the rules left for each pair are worked out once). An event whose verb or resource is not a single plain
  * value (an array, a mapping) is tested by every rule in full.
  *
  * <p>
@@ -33,6 +35,10 @@ public final class DetectionEngine {
     private final List<DetectionRule> rules;
     private final List<IndexedRule> indexed;
     private final FieldIndex fields;
+    /** {@link #candidates} by verb and resource. */
+    private final Map<String, Map<String, List<IndexedRule>>> candidatesByVerb = new ConcurrentHashMap<>();
+    private final AtomicInteger rememberedPairs = new AtomicInteger();
+    private static final int MAX_REMEMBERED_PAIRS = 4096;
 
     /** Decides whether an event's operation is new for its subject, and remembers it. */
     @FunctionalInterface
@@ -68,11 +74,11 @@ public final class DetectionEngine {
     }
 
     /**
-     * {@link #read(String)} of UTF-8 JSON, decoded as the detector's Kafka consumer decodes a record (the JDK's
-     * decoder copies ASCII in bulk; malformed UTF-8 becomes U+FFFD, as there).
+     * {@link #read(String)} of UTF-8 JSON as a Kafka record holds it, read where it stands (malformed UTF-8 reads as
+     * U+FFFD, as {@code new String(json, UTF_8)} has it).
      */
     public JsonNode read(byte[] json) throws JsonParseException {
-        return read(new String(json, StandardCharsets.UTF_8));
+        return fields.read(json);
     }
 
     /** What these rules read of an event ({@link #read}). */
@@ -96,16 +102,33 @@ public final class DetectionEngine {
         String resource = plainValue(objectRef == null ? null : objectRef.get("resource"));
         boolean indexable = verb != NOT_INDEXABLE && resource != NOT_INDEXABLE;
         List<DetectionRule> fired = new ArrayList<>(1);
-        for (IndexedRule candidate : indexed) {
-            if (indexable && candidate.ruledOut(verb, resource)) {
-                continue;
-            }
+        for (IndexedRule candidate : indexable ? candidates(verb, resource) : indexed) {
             DetectionRule rule = candidate.rule();
             if (rule.matches(event) && (rule.baseline() == null || judge.isRare(rule, event))) {
                 fired.add(rule);
             }
         }
         return fired;
+    }
+
+    /**
+     * The rules an event of the verb and resource is not ruled out for, in catalogue order: worked out once for each
+     * pair (the first {@value #MAX_REMEMBERED_PAIRS} pairs are remembered; others, from clusters that send many
+     * resources no one has heard of, are worked out each time).
+     */
+    private List<IndexedRule> candidates(String verb, String resource) {
+        Map<String, List<IndexedRule>> byResource = verb == null ? null : candidatesByVerb.get(verb);
+        List<IndexedRule> candidates = byResource == null || resource == null ? null : byResource.get(resource);
+        if (candidates != null) {
+            return candidates;
+        }
+        candidates = indexed.stream().filter(c -> !c.ruledOut(verb, resource)).toList();
+        if (verb != null && resource != null && rememberedPairs.get() < MAX_REMEMBERED_PAIRS
+                && candidatesByVerb.computeIfAbsent(verb, v -> new ConcurrentHashMap<>())
+                        .putIfAbsent(resource, candidates) == null) {
+            rememberedPairs.incrementAndGet();
+        }
+        return candidates;
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.palisade.detection.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,6 +53,9 @@ public final class FieldIndex {
     /** Jackson's default bounds on a key's and on a string's length (in characters). */
     static final int MAX_NAME_LENGTH = 50_000;
     static final int MAX_STRING_LENGTH = 20_000_000;
+
+    /** Eight bytes of the text at once ({@link Cursor#skipPlainWords}). */
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Node root;
     private final JsonNodeFactory nodes;
@@ -124,17 +131,20 @@ public final class FieldIndex {
 
     /** The parts of one event's JSON the rules read. */
     public JsonNode read(String json) throws JsonParseException {
-        return read(json.toCharArray());
+        return read(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** {@link #read(String)} of JSON as characters. */
-    public JsonNode read(char[] json) throws JsonParseException {
+    /**
+     * {@link #read(String)} of JSON as UTF-8 bytes (as a Kafka record holds it), read where they stand: what it reads
+     * is what {@code read(new String(json, UTF_8))} reads (a malformed byte sequence is the replacement character).
+     */
+    public JsonNode read(byte[] json) throws JsonParseException {
         return readWhole(new Cursor(json));
     }
 
     /** {@link #read} that also returns the JSON text of each captured value, in the order they stand. */
-    public Captured readCapturing(String json) throws JsonParseException {
-        Cursor cursor = new Cursor(json.toCharArray());
+    public Captured readCapturing(byte[] json) throws JsonParseException {
+        Cursor cursor = new Cursor(json);
         cursor.captured = new ArrayList<>();
         return new Captured(readWhole(cursor), cursor.captured);
     }
@@ -155,7 +165,12 @@ public final class FieldIndex {
      * event as {@link #read} reads it, and the event's JSON text as it stands in the object.
      */
     public Enveloped readEnveloped(String json, String eventField) throws JsonParseException {
-        Cursor cursor = new Cursor(json.toCharArray());
+        return readEnveloped(json.getBytes(StandardCharsets.UTF_8), eventField);
+    }
+
+    /** {@link #readEnveloped(String, String)} of UTF-8 bytes, as {@link #read(byte[])} reads them. */
+    public Enveloped readEnveloped(byte[] json, String eventField) throws JsonParseException {
+        Cursor cursor = new Cursor(json);
         ObjectNode envelope = nodes.objectNode();
         JsonNode event = null;
         String eventJson = null;
@@ -164,7 +179,7 @@ public final class FieldIndex {
             if (name.equals(eventField)) {
                 int start = cursor.valueStart();
                 event = cursor.value(root);
-                eventJson = json.substring(start, cursor.pos);
+                eventJson = cursor.textFrom(start);
             } else {
                 envelope.set(name, cursor.value(Node.ALL));
             }
@@ -278,20 +293,22 @@ public final class FieldIndex {
         String[] names = new String[0];
         Node[] children = new Node[0];
         /**
-         * Which of {@link #names} begin with each character below 128, and at 128 those beginning with any other (set
-         * by {@link #merged}; null: none); an empty name begins with the closing quote.
+         * Which of the names of {@link #names} that are plain ASCII begin with each ASCII character (set by
+         * {@link #merged}; null: none); an empty name begins with the closing quote. A name with any other character
+         * is found by its decoded key, as a key with an escape is.
          */
-        int[][] namesByFirstChar = new int[129][];
+        int[][] namesByFirstChar = new int[128][];
 
         /**
-         * Which of {@link #names} the JSON key at {@code at} (its opening quote, if it is one) is,
-         * compared where it stands; -1 when none or when the key holds an escape (then it is read as a String).
+         * Which of the ASCII {@link #names} the JSON key at {@code at} (its opening quote, if it is one) is, compared
+         * byte for byte where it stands; -1 when none, and when the key holds an escape or a byte beyond ASCII (then
+         * it is decoded into a String and looked up).
          */
-        int keyAt(char[] text, int at) {
-            if (text[at] != '"' || at + 1 >= text.length) {
+        int keyAt(byte[] text, int at) {
+            if (text[at] != '"' || at + 1 >= text.length || text[at + 1] < 0) {
                 return -1;
             }
-            int[] candidates = namesByFirstChar[Math.min(text[at + 1], 128)];
+            int[] candidates = namesByFirstChar[text[at + 1]];
             if (candidates == null) {
                 return -1;
             }
@@ -305,9 +322,9 @@ public final class FieldIndex {
             return -1;
         }
 
-        private static boolean matches(char[] text, int from, String name) {
+        private static boolean matches(byte[] text, int from, String name) {
             for (int i = 0; i < name.length(); i++) {
-                char c = text[from + i];
+                byte c = text[from + i];
                 if (c != name.charAt(i) || c == '\\') {
                     return false;
                 }
@@ -368,7 +385,11 @@ public final class FieldIndex {
             merged.children = new Node[merged.names.length];
             for (int k = 0; k < merged.names.length; k++) {
                 merged.children[k] = merged.fields.get(merged.names[k]);
-                int first = Math.min(merged.names[k].isEmpty() ? '"' : merged.names[k].charAt(0), 128);
+                String name = merged.names[k];
+                if (!name.chars().allMatch(c -> c < 0x80)) {
+                    continue;
+                }
+                int first = name.isEmpty() ? '"' : name.charAt(0);
                 int[] before = merged.namesByFirstChar[first];
                 int[] with = before == null ? new int[1] : Arrays.copyOf(before, before.length + 1);
                 with[with.length - 1] = k;
@@ -389,25 +410,27 @@ public final class FieldIndex {
     }
 
     /**
-     * Reads JSON text as RFC 8259 and Jackson's defaults have it (nesting up to 1,000 deep, numbers up to 1,000
-     * characters, no comments, no unescaped control characters in strings, a repeated key keeping its last value),
-     * building nodes only where the index reads, and making the nodes Jackson's tree would have (numbers: int, long,
-     * BigInteger, double). What it skips it still checks. Malformed text is a {@link JsonParseException} naming the
-     * character where it went wrong.
+     * Reads JSON text in UTF-8 as RFC 8259 and Jackson's defaults have it (nesting up to 1,000 deep, numbers up to
+     * 1,000 characters, no comments, no unescaped control characters in strings, a repeated key keeping its last
+     * value), building nodes only where the index reads, and making the nodes Jackson's tree would have (numbers:
+     * int, long, BigInteger, double). What it skips it still checks. It reads the bytes where they stand: the JSON
+     * syntax is ASCII, and a byte beyond ASCII can only be part of a string's text, which is decoded when a String is
+     * made of it (a malformed sequence becoming the replacement character, as {@code new String(bytes, UTF_8)} has
+     * it). Malformed JSON is a {@link JsonParseException} naming the character where it went wrong.
      */
     private final class Cursor {
-        private final char[] text;
+        private final byte[] text;
         private final int length;
         private int pos;
         private int depth;
         /** Nothing read so far that PostgreSQL's jsonb refuses ({@link Enveloped#plain}). */
         boolean plain = true;
-        /** Whether the string {@link #skipString} skipped last held an escape. */
-        private boolean lastStringEscaped;
+        /** Whether the string {@link #skipString} skipped last held an escape or a byte beyond ASCII. */
+        private boolean lastStringNeedsDecoding;
         /** The texts of the values read at capturing nodes (null: none are kept). */
         List<String> captured;
 
-        Cursor(char[] text) {
+        Cursor(byte[] text) {
             this.text = text;
             this.length = text.length;
         }
@@ -423,15 +446,20 @@ public final class FieldIndex {
                 int at = captured.size();
                 captured.add(null); // in the order values start: a captured value may hold another
                 JsonNode value = read(node);
-                captured.set(at, new String(text, start, pos - start));
+                captured.set(at, textFrom(start));
                 return value;
             }
             return read(node);
         }
 
+        /** The text from {@code start} to the cursor, decoded. */
+        String textFrom(int start) {
+            return new String(text, start, pos - start, StandardCharsets.UTF_8);
+        }
+
         private JsonNode read(Node node) throws JsonParseException {
             Node reading = node.whole ? Node.ALL : node;
-            char c = nextNonSpace();
+            byte c = nextNonSpace();
             switch (c) {
                 case '{': {
                     ObjectNode object = nodes.objectNode();
@@ -451,7 +479,8 @@ public final class FieldIndex {
                             String name = name();
                             object.set(name, value(reading.fields.getOrDefault(name, reading.every)));
                         } else if (skipName()) {
-                            // a key with an escape in it may still be one the rules read, once unescaped
+                            // a key with an escape or a character beyond ASCII may still be one the rules read, once
+                            // decoded
                             pos = keyStart;
                             String name = name();
                             Node child = reading.fields.get(name);
@@ -500,7 +529,7 @@ public final class FieldIndex {
         }
 
         void skipValue() throws JsonParseException {
-            char c = nextNonSpace();
+            byte c = nextNonSpace();
             switch (c) {
                 case '{':
                     enter();
@@ -583,11 +612,11 @@ public final class FieldIndex {
             return name;
         }
 
-        /** Skips a key and its colon; true when the key holds an escape. */
+        /** Skips a key and its colon; true when the key holds an escape or a byte beyond ASCII. */
         private boolean skipName() throws JsonParseException {
             keyStart();
             keyEnd(skipString());
-            return lastStringEscaped;
+            return lastStringNeedsDecoding;
         }
 
         private void keyStart() throws JsonParseException {
@@ -596,7 +625,7 @@ public final class FieldIndex {
             }
         }
 
-        /** After a key of the length (unescaped): its colon. */
+        /** After a key of the length (decoded): its colon. */
         private void keyEnd(int keyLength) throws JsonParseException {
             if (keyLength > MAX_NAME_LENGTH) {
                 throw malformed("a key longer than " + MAX_NAME_LENGTH + " characters");
@@ -613,7 +642,7 @@ public final class FieldIndex {
 
         /** After a member: true at the closing character (consumed), false after a comma. */
         private boolean afterMember(char close) throws JsonParseException {
-            char c = nextNonSpace();
+            byte c = nextNonSpace();
             pos++;
             if (c == ',') {
                 return false;
@@ -633,8 +662,8 @@ public final class FieldIndex {
             pos++;
         }
 
-        /** The next character that is not white space (not consumed); the end of the text is malformed. */
-        private char nextNonSpace() throws JsonParseException {
+        /** The next byte that is not white space (not consumed); the end of the text is malformed. */
+        private byte nextNonSpace() throws JsonParseException {
             skipSpace();
             if (pos >= length) {
                 throw malformed("unexpected end of the JSON text");
@@ -644,7 +673,7 @@ public final class FieldIndex {
 
         private void skipSpace() {
             while (pos < length) {
-                char c = text[pos];
+                byte c = text[pos];
                 if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                     return;
                 }
@@ -664,58 +693,93 @@ public final class FieldIndex {
             pos += literal.length();
         }
 
-        /** The string at the cursor (at its opening quote), unescaped; the cursor after its closing quote. */
+        /** The string at the cursor (at its opening quote), unescaped and decoded; the cursor after its closing quote. */
         private String string() throws JsonParseException {
             int start = ++pos;
+            skipPlainWords();
+            boolean ascii = true;
             while (pos < length) {
-                char c = text[pos];
+                byte c = text[pos];
                 if (c == '"') {
-                    return checkedLength(new String(text, start, pos++ - start));
+                    return checkedLength(new String(text, start, pos++ - start,
+                            ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
                 }
-                if (c == '\\' || c < 0x20) {
+                if (c == '\\' || c >= 0 && c < 0x20) {
                     break;
                 }
+                ascii &= c >= 0;
                 pos++;
             }
-            StringBuilder value = new StringBuilder(pos - start + 16).append(text, start, pos - start);
+            // with escapes: the runs between them are decoded each (a run ends at ASCII, where UTF-8 decoding of
+            // the whole text would also be back in step), the escapes appended as the characters they stand for
+            StringBuilder value = new StringBuilder(pos - start + 16);
+            int run = start;
             while (true) {
                 if (pos >= length) {
                     throw malformed("unterminated string");
                 }
-                char c = text[pos++];
+                byte c = text[pos++];
                 if (c == '"') {
+                    appendRun(value, run, pos - 1);
                     return checkedLength(value.toString());
                 }
                 if (c == '\\') {
+                    appendRun(value, run, pos - 1);
                     value.append(escaped());
-                } else if (c < 0x20) {
+                    run = pos;
+                } else if (c >= 0 && c < 0x20) {
                     pos--;
                     throw malformed("unescaped control character in a string");
-                } else {
-                    value.append(c);
                 }
             }
         }
 
-        /** Skips the string at the cursor: its length once unescaped ({@link #lastStringEscaped}: whether it had an escape). */
+        private void appendRun(StringBuilder value, int from, int to) {
+            if (to > from) {
+                value.append(new String(text, from, to - from, StandardCharsets.UTF_8));
+            }
+        }
+
+        /**
+         * Skips the string at the cursor: its length once unescaped and decoded ({@link #lastStringNeedsDecoding}:
+         * whether it had an escape or a byte beyond ASCII).
+         */
         private int skipString() throws JsonParseException {
-            int start = ++pos;
+            int start = pos;
             int escapes = 0;
-            while (pos < length) {
-                char c = text[pos++];
+            boolean ascii = true;
+            pos++;
+            while (true) {
+                skipPlainWords();
+                while (pos < length && text[pos] != '"' && text[pos] != '\\' && text[pos] >= 0x20) {
+                    pos++; // within a word that holds one of the bytes looked at below
+                }
+                if (pos >= length) {
+                    break;
+                }
+                byte c = text[pos++];
                 if (c == '"') {
-                    lastStringEscaped = escapes > 0;
-                    int decoded = pos - 1 - start - escapes;
-                    if (decoded > MAX_STRING_LENGTH) {
+                    lastStringNeedsDecoding = escapes > 0 || !ascii;
+                    int bound = pos - 2 - start - escapes; // no fewer bytes than characters
+                    if (bound > MAX_NAME_LENGTH && !ascii) {
+                        int end = pos;
+                        pos = start;
+                        int decoded = string().length(); // checks MAX_STRING_LENGTH
+                        pos = end;
+                        return decoded;
+                    }
+                    if (bound > MAX_STRING_LENGTH) {
                         throw malformed("a string longer than " + MAX_STRING_LENGTH + " characters");
                     }
-                    return decoded;
+                    return bound;
                 }
                 if (c == '\\') {
                     int escapeStart = pos;
                     escaped();
                     escapes += pos - escapeStart;
-                } else if (c < 0x20) {
+                } else if (c < 0) {
+                    ascii = false;
+                } else {
                     pos--;
                     throw malformed("unescaped control character in a string");
                 }
@@ -723,15 +787,38 @@ public final class FieldIndex {
             throw malformed("unterminated string");
         }
 
+        /**
+         * Moves the cursor over the string's text eight bytes at a time while none of them is a quote, a backslash, a
+         * control character or a byte beyond ASCII (each of which the byte-wise loops look at).
+         */
+        private void skipPlainWords() {
+            while (pos + Long.BYTES <= length) {
+                long word = (long) WORDS.get(text, pos);
+                if ((((word - 0x2020202020202020L) & ~word // a byte below 0x20
+                        | hasZeroByte(word ^ 0x2222222222222222L) // a quote
+                        | hasZeroByte(word ^ 0x5C5C5C5C5C5C5C5CL) // a backslash
+                        | word) // a byte beyond ASCII
+                        & 0x8080808080808080L) != 0) {
+                    return;
+                }
+                pos += Long.BYTES;
+            }
+        }
+
+        /** Nonzero when a byte of the word is zero (its high bit set; other bits may be too). */
+        private static long hasZeroByte(long word) {
+            return (word - 0x0101010101010101L) & ~word;
+        }
+
         /** The character an escape stands for (the cursor after its backslash). */
         private char escaped() throws JsonParseException {
             if (pos >= length) {
                 throw malformed("unterminated string");
             }
-            char c = text[pos++];
+            byte c = text[pos++];
             switch (c) {
                 case '"', '\\', '/':
-                    return c;
+                    return (char) c;
                 case 'b':
                     return '\b';
                 case 'f':
@@ -748,7 +835,7 @@ public final class FieldIndex {
                     }
                     int code = 0;
                     for (int i = 0; i < 4; i++) {
-                        char h = text[pos + i];
+                        byte h = text[pos + i];
                         int digit = h >= '0' && h <= '9' ? h - '0'
                                 : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
                         if (digit < 0) {
@@ -764,7 +851,7 @@ public final class FieldIndex {
                 }
                 default:
                     pos--;
-                    throw malformed("unknown escape '\\" + c + "'");
+                    throw malformed("unknown escape '\\" + printable(c) + "'");
             }
         }
 
@@ -811,7 +898,7 @@ public final class FieldIndex {
             if (!make) {
                 return null;
             }
-            String number = new String(text, start, pos - start);
+            String number = new String(text, start, pos - start, StandardCharsets.ISO_8859_1);
             if (!integral) {
                 return nodes.numberNode(Double.parseDouble(number));
             }
@@ -838,8 +925,15 @@ public final class FieldIndex {
             return value;
         }
 
+        /** A byte of the text as the character the message names (the start of a multi-byte one as its byte). */
+        private static String printable(byte b) {
+            return b >= 0 ? String.valueOf((char) b) : String.format("\\x%02X", b & 0xFF);
+        }
+
+        /** The problem at the cursor, which is counted in characters of the decoded text. */
         private JsonParseException malformed(String problem) {
-            return new JsonParseException(null, problem + " at character " + (pos + 1));
+            int at = new String(text, 0, Math.min(pos, length), StandardCharsets.UTF_8).length() + 1;
+            return new JsonParseException(null, problem + " at character " + at);
         }
     }
 }

@@ -55,8 +55,11 @@ public final class AuditEvents {
     static Batch eventListAsSent(byte[] body) {
         FieldIndex.Captured read;
         try {
-            read = EVENT_LIST.readCapturing(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
-        } catch (CharacterCodingException | JsonProcessingException e) {
+            if (!wellFormedUtf8(body)) {
+                return null;
+            }
+            read = EVENT_LIST.readCapturing(body);
+        } catch (JsonProcessingException e) {
             return null;
         }
         JsonNode list = read.tree();
@@ -77,6 +80,21 @@ public final class AuditEvents {
             return null;
         }
         return new Batch(events, "EventList");
+    }
+
+    /** Whether the bytes are well-formed UTF-8 (decoded to check only when they hold a byte beyond ASCII). */
+    private static boolean wellFormedUtf8(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Any body {@link #parse} reads, read into trees. */

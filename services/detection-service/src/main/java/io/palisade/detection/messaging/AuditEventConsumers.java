@@ -2,6 +2,7 @@ package io.palisade.detection.messaging;
 
 import static io.palisade.common.messaging.TransientFailures.retryWhileTransient;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +24,9 @@ import io.smallrye.common.annotation.Blocking;
  * alerts) and the archiver (audit events only). Both read the topic in batches (one poll's records) and commit a
  * batch only after its work is done (at-least-once); both are idempotent. A record of a batch that cannot be read or
  * handled goes alone to {@code palisade.audit-events.dlq} with the reason ({@link DeadLetters}); the rest of the batch
- * goes on. A database that is away is waited for (TransientFailures), never a reason for a dead letter.
+ * goes on. A database that is away is waited for (TransientFailures), never a reason for a dead letter. Records are
+ * read as the bytes Kafka holds ({@link io.palisade.detection.engine.FieldIndex} reads UTF-8 where it stands): no
+ * String is made of a record, only of what is read of it.
  */
 @ApplicationScoped
 public class AuditEventConsumers {
@@ -43,12 +46,12 @@ public class AuditEventConsumers {
 
     @Incoming(DETECTOR_CHANNEL)
     @Blocking
-    public void detect(ConsumerRecords<String, String> records) {
-        for (ConsumerRecord<String, String> record : records) {
+    public void detect(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 if (SensorEventEnvelope.TYPE.equals(EventCodec.leadingType(record.value()))) {
-                    SensorEventEnvelope event = EventCodec.decode(record.value(), SensorEventEnvelope.class,
-                            SensorEventEnvelope.TYPE, SensorEventEnvelope.VERSION);
+                    SensorEventEnvelope event = EventCodec.decode(new String(record.value(), StandardCharsets.UTF_8),
+                            SensorEventEnvelope.class, SensorEventEnvelope.TYPE, SensorEventEnvelope.VERSION);
                     retryWhileTransient("Detecting on a sensor event", () -> detection.detect(event));
                 } else {
                     retryWhileTransient("Detecting on an audit event", () -> detection.detect(record.value()));
@@ -61,13 +64,13 @@ public class AuditEventConsumers {
 
     @Incoming(ARCHIVE_CHANNEL)
     @Blocking
-    public void archive(ConsumerRecords<String, String> records) {
+    public void archive(ConsumerRecords<String, byte[]> records) {
         // Sensor events share the topic but are not audit events: the archive keeps audit logs only, and only the
         // clusters' own (a simulation's synthetic events are not activity of the cluster). A sensor record is skipped
         // by its leading type unread: the detector group reads it whole, and a broken one is a dead letter there.
         List<AuditEventRecord> archived = new ArrayList<>(records.count());
-        List<ConsumerRecord<String, String>> sources = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, String> record : records) {
+        List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 if (!SensorEventEnvelope.TYPE.equals(EventCodec.leadingType(record.value()))) {
                     AuditEventRecord read = AuditEventRecord.read(record.value(), AuditArchive.columns());
@@ -99,7 +102,7 @@ public class AuditEventConsumers {
         }
     }
 
-    private void deadLetter(ConsumerRecord<String, String> record, RuntimeException failure) {
+    private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException failure) {
         LOG.warnf("Record %s-%d@%d of %s goes to the dead-letter topic: %s", record.topic(), record.partition(),
                 record.offset(), record.key(), failure.getMessage());
         // a broker that is away is waited for here too: the batch's offsets are committed only after the dead letter

@@ -1,5 +1,7 @@
 package io.palisade.detection.messaging;
 
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,7 +21,12 @@ public record AuditEventRecord(AuditEventEnvelope envelope, String eventJson, bo
     private static final String EVENT_FIELD = "event";
 
     public static AuditEventRecord read(String record, FieldIndex index) {
-        if (record == null || record.isBlank()) {
+        return read(record == null ? null : record.getBytes(StandardCharsets.UTF_8), index);
+    }
+
+    /** A record's value as Kafka holds it (UTF-8), read where it stands. */
+    public static AuditEventRecord read(byte[] record, FieldIndex index) {
+        if (blank(record)) {
             throw new MalformedEventException("empty record value where an '" + AuditEventEnvelope.TYPE
                     + "' event was expected");
         }
@@ -36,6 +43,17 @@ public record AuditEventRecord(AuditEventEnvelope envelope, String eventJson, bo
             throw new MalformedEventException("an '" + AuditEventEnvelope.TYPE + "' record without its event");
         }
         return new AuditEventRecord(envelope.withEvent(read.event()), read.eventJson(), read.plain());
+    }
+
+    private static boolean blank(byte[] record) {
+        if (record != null) {
+            for (byte b : record) {
+                if (b < 0 || !Character.isWhitespace(b)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The whole event, read from its JSON text. */

@@ -25,13 +25,14 @@ public class DeadLetters {
     public static final String CHANNEL = "audit-dead-letters-out";
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
 
-    private final MutinyEmitter<String> emitter;
+    private final MutinyEmitter<byte[]> emitter;
 
-    public DeadLetters(@Channel(CHANNEL) MutinyEmitter<String> emitter) {
+    public DeadLetters(@Channel(CHANNEL) MutinyEmitter<byte[]> emitter) {
         this.emitter = emitter;
     }
 
-    public void send(ConsumerRecord<String, String> record, Throwable failure) {
+    /** The record's value goes as the bytes it was read as, whatever they hold. */
+    public void send(ConsumerRecord<String, byte[]> record, Throwable failure) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         header(headers, "dead-letter-reason", failure.getMessage() != null ? failure.getMessage()
                 : failure.getClass().getName());
@@ -42,7 +43,7 @@ public class DeadLetters {
         header(headers, "dead-letter-topic", record.topic());
         header(headers, "dead-letter-partition", Integer.toString(record.partition()));
         header(headers, "dead-letter-offset", Long.toString(record.offset()));
-        Message<String> message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+        Message<byte[]> message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.key()).withHeaders(headers).build());
         emitter.sendMessage(message).await().atMost(ACK_TIMEOUT);
     }

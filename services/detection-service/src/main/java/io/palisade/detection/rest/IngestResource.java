@@ -3,6 +3,7 @@ package io.palisade.detection.rest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -55,7 +56,7 @@ public class IngestResource {
     @Path("k8s-audit")
     public IngestService.Accepted auditWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest request, InputStream body) {
-        return ingest.ingestAudit(source(request), authorization, () -> read(body));
+        return ingest.ingestAudit(source(request), authorization, () -> read(request, body));
     }
 
     /**
@@ -73,7 +74,7 @@ public class IngestResource {
         try {
             FirehoseDelivery.Delivery delivery = ingest.ingestFirehose(source(request), accessKey, authorization,
                     () -> {
-                        bytes[0] = read(body);
+                        bytes[0] = read(request, body);
                         return bytes[0];
                     });
             return Response.ok(FirehoseDelivery.answer(delivery.requestId(), System.currentTimeMillis()),
@@ -102,7 +103,7 @@ public class IngestResource {
     @Path("aks")
     public IngestService.Accepted aks(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest request, InputStream body) {
-        return ingest.ingestAks(source(request), authorization, () -> read(body));
+        return ingest.ingestAks(source(request), authorization, () -> read(request, body));
     }
 
     /** Falco events of the node sensor: Falco's http_output JSON or Falcosidekick's webhook. */
@@ -110,7 +111,7 @@ public class IngestResource {
     @Path("falco")
     public IngestService.Accepted falco(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest request, InputStream body) {
-        return ingest.ingestFalco(source(request), authorization, () -> read(body));
+        return ingest.ingestFalco(source(request), authorization, () -> read(request, body));
     }
 
     /** The sender's address: the TCP peer, or the client a trusted proxy (the gateway) names in X-Forwarded-For. */
@@ -119,23 +120,61 @@ public class IngestResource {
         return sources.resolve(remote, request.headers().getAll(FORWARDED_FOR));
     }
 
-    /** Reads the body up to the configured limit; a larger body is refused (413) without being read further. */
-    private byte[] read(InputStream body) {
+    /**
+     * Reads the body up to the configured limit; a larger body is refused (413) without being read further. A body
+     * of a declared length is read into an array of that length (a batch is read once, not grown and copied).
+     */
+    private byte[] read(HttpServerRequest request, InputStream body) {
         long max = limits.maxRequestBytes();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
+        long declared = declaredLength(request);
+        if (declared > max) {
+            throw tooLarge(max);
+        }
         try (body) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (declared >= 0) {
+                byte[] bytes = new byte[(int) declared];
+                int n = body.readNBytes(bytes, 0, bytes.length);
+                int next = body.read();
+                if (next < 0) {
+                    return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
+                }
+                out.write(bytes, 0, n); // more than declared (a body decoded on the way): read on, bounded as any
+                out.write(next);
+            }
+            byte[] buffer = new byte[64 * 1024];
             int n;
             while ((n = body.read(buffer)) >= 0) {
                 if (out.size() + (long) n > max) {
-                    throw new ProblemException(413, "Payload Too Large", "The request body is larger than "
-                            + max + " bytes (palisade.ingest.max-request-bytes); send smaller batches");
+                    throw tooLarge(max);
                 }
                 out.write(buffer, 0, n);
             }
+            return out.toByteArray();
         } catch (IOException e) {
             throw new ProblemException(400, "Bad Request", "The request body could not be read: " + e.getMessage());
         }
-        return out.toByteArray();
+    }
+
+    /**
+     * The body's declared length, or -1 when none is declared (chunked), the header is not a length, or the length
+     * is more than an array holds (then the limit decides as the body is read).
+     */
+    private static long declaredLength(HttpServerRequest request) {
+        String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (header == null) {
+            return -1;
+        }
+        try {
+            long length = Long.parseLong(header.trim());
+            return length <= Integer.MAX_VALUE - 8 ? length : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static ProblemException tooLarge(long max) {
+        return new ProblemException(413, "Payload Too Large", "The request body is larger than " + max
+                + " bytes (palisade.ingest.max-request-bytes); send smaller batches");
     }
 }

@@ -72,7 +72,7 @@ public class DetectionService {
      * fire nothing: a transaction is begun only for what needs the database (an anomaly rule's baseline, and raising
      * what fired), not for every event.
      */
-    public void detect(String auditEventRecord) {
+    public void detect(byte[] auditEventRecord) {
         DetectionEngine engine = catalogue.engine(); // one engine reads and judges: its rules say what is read
         AuditEventRecord record = AuditEventRecord.read(auditEventRecord, engine.fields());
         AuditEventEnvelope envelope = record.envelope();

@@ -53,6 +53,32 @@ class DetectionEngineIndexTest {
     }
 
     @Test
+    void verbsAndResourcesBeyondThoseRememberedAreJudgedAlike() throws IOException {
+        List<DetectionRule> rules = RuleFixtures.catalogue();
+        DetectionEngine engine = new DetectionEngine(rules);
+        List<JsonNode> events = new ArrayList<>();
+        for (RuleFixtures.FixtureFile file : RuleFixtures.load().values()) {
+            file.fire().forEach(c -> events.add(c.event()));
+        }
+        // more pairs than the engine remembers (a cluster sending resources no one has heard of), then the
+        // fixtures' own pairs again, which must still fire as the rules' own tests say
+        for (int i = 0; i < 5000; i++) {
+            JsonNode event = withResource(events.get(i % events.size()).deepCopy(),
+                    ((ObjectNode) events.get(0)).textNode("unheard-of-" + i));
+            assertFiresAsItsRules(rules, engine, event);
+        }
+        for (JsonNode event : events) {
+            assertFiresAsItsRules(rules, engine, event);
+        }
+    }
+
+    private static void assertFiresAsItsRules(List<DetectionRule> rules, DetectionEngine engine, JsonNode event) {
+        List<String> expected = rules.stream().filter(r -> r.baseline() == null && r.matches(event))
+                .map(DetectionRule::id).toList();
+        assertEquals(expected, engine.evaluate(event).stream().map(DetectionRule::id).toList(), event.toString());
+    }
+
+    @Test
     void aRuleRequiresTheVerbsAndResourcesOfItsTopLevelTests() throws IOException {
         DetectionRule clusterAdmin = RuleFixtures.catalogue().stream().filter(r -> r.id().equals("cluster-admin-binding"))
                 .findFirst().orElseThrow();

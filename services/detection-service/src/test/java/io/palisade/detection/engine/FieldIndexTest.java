@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -174,6 +176,65 @@ class FieldIndexTest {
             }
         }
         assertTrue(refused > 1000 && read > 1000, refused + " refused, " + read + " read");
+    }
+
+    @Test
+    void bytesAreReadAsTheirUtf8DecodingReads() throws IOException {
+        ObjectMapper strict = EventCodec.mapper().copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        FieldIndex everything = FieldIndex.everything(strict.getNodeFactory());
+        FieldIndex keys = FieldIndex.ofPaths(List.of("a.é", "a.\uFFFD", "a.ключ"), strict.getNodeFactory());
+        // keys beyond ASCII, well-formed or not, are looked up as they decode; runs between escapes decode alone
+        byte[] mixed = concat(utf8("{\"a\":{\"é\":1,\""), new byte[] { (byte) 0xFF }, utf8("\":2,\"ключ\":\"x"),
+                new byte[] { (byte) 0xC3 }, utf8("\\n"), new byte[] { (byte) 0xA9 }, utf8("é\\u00e9\",\"k\":4}}"));
+        assertEquals(strict.readTree("{\"a\":{\"é\":1,\"\uFFFD\":2,\"ключ\":\"x\uFFFD\\n\uFFFDéé\"}}"),
+                keys.read(mixed));
+        assertEquals(strict.readTree(new String(mixed, StandardCharsets.UTF_8)), everything.read(mixed));
+        // a key of more than 50,000 characters is refused by its characters, not its bytes
+        assertThrows(JsonProcessingException.class, () -> everything.read(utf8("{\"" + "é".repeat(50_001) + "\":1}")));
+        assertEquals(1, everything.read(utf8("{\"" + "é".repeat(30_000) + "\":1}")).size());
+
+        // every audit event in UTF-8, each with a byte changed or a sequence beyond ASCII put in at random: the
+        // reader of bytes refuses what Jackson refuses of its decoding and reads the rest alike, the event's text too
+        byte[][] replacements = { { (byte) 0x80 }, { (byte) 0xBF }, { (byte) 0xC3 }, { (byte) 0xA9 }, { (byte) 0xE2 },
+                { (byte) 0xF0 }, { (byte) 0xFF }, { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, utf8("é"), utf8("😀"),
+                utf8("ключ"), utf8("\""), utf8("\\"), utf8("\\u00e9"), utf8(":"), utf8(",") };
+        Random random = new Random(20261122);
+        int refused = 0;
+        int read = 0;
+        for (JsonNode event : everyEvent()) {
+            byte[] json = utf8(EventCodec.encode(event));
+            for (int i = 0; i < 10; i++) {
+                int at = random.nextInt(json.length);
+                byte[] mutated = concat(Arrays.copyOf(json, at),
+                        replacements[random.nextInt(replacements.length)],
+                        Arrays.copyOfRange(json, at + random.nextInt(2), json.length));
+                byte[] record = concat(utf8("{\"type\":\"audit-event\",\"event\":"), mutated, utf8("}"));
+                JsonNode expected;
+                try {
+                    expected = strict.readTree(new String(mutated, StandardCharsets.UTF_8));
+                } catch (JsonProcessingException e) {
+                    assertThrows(JsonProcessingException.class, () -> everything.read(mutated));
+                    assertThrows(JsonProcessingException.class, () -> everything.readEnveloped(record, "event"));
+                    refused++;
+                    continue;
+                }
+                String decoded = new String(mutated, StandardCharsets.UTF_8);
+                assertEquals(expected, everything.read(mutated), decoded);
+                FieldIndex.Enveloped enveloped = everything.readEnveloped(record, "event");
+                assertEquals(expected, enveloped.event(), decoded);
+                assertEquals(decoded, enveloped.eventJson());
+                read++;
+            }
+        }
+        assertTrue(refused > 1000 && read > 1000, refused + " refused, " + read + " read");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
     }
 
     @Test

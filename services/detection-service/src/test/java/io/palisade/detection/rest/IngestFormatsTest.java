@@ -262,6 +262,16 @@ class IngestFormatsTest {
         given().auth().oauth2(c.token()).contentType(ContentType.JSON).body(large)
                 .when().post("/ingest/k8s-audit").then().statusCode(413).contentType("application/problem+json")
                 .body("detail", containsString("max-request-bytes"));
+        // the same in chunks (no declared length) is refused as it is read; a batch in chunks is read whole
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON).body(new java.io.ByteArrayInputStream(large))
+                .when().post("/ingest/k8s-audit").then().statusCode(413).contentType("application/problem+json")
+                .body("detail", containsString("max-request-bytes"));
+        String chunked = UUID.randomUUID().toString();
+        given().auth().oauth2(c.token()).contentType(ContentType.JSON)
+                .body(new java.io.ByteArrayInputStream(TestClusters.eventList(binding(chunked, "chunked"))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .when().post("/ingest/k8s-audit").then().statusCode(200).body("accepted", equalTo(1));
+        TestClusters.awaitAlert(c.clusterId(), a -> a.toString().contains(chunked));
 
         // audit-log collection off: audit formats refused, the sensor still reports
         TestClusters.setProtection(c.connectorId(), new Protection(true, Instant.now().minusSeconds(60), false));
