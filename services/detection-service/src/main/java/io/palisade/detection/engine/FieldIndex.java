@@ -294,10 +294,12 @@ public final class FieldIndex {
         Node[] children = new Node[0];
         /**
          * Which of the names of {@link #names} that are plain ASCII begin with each ASCII character (set by
-         * {@link #merged}; null: none); an empty name begins with the closing quote. A name with any other character
-         * is found by its decoded key, as a key with an escape is.
+         * {@link #merged}; null: none); an empty name begins with the closing quote. A name with any other character,
+         * a quote or a backslash is found by its decoded key, as a key with an escape is.
          */
         int[][] namesByFirstChar = new int[128][];
+        /** The bytes of each of {@link #names} that {@link #namesByFirstChar} holds (null for the others). */
+        byte[][] nameBytes = new byte[0][];
 
         /**
          * Which of the ASCII {@link #names} the JSON key at {@code at} (its opening quote, if it is one) is, compared
@@ -313,23 +315,13 @@ public final class FieldIndex {
                 return -1;
             }
             for (int k : candidates) {
-                String name = names[k];
-                int end = at + 1 + name.length();
-                if (end < text.length && text[end] == '"' && matches(text, at + 1, name)) {
-                    return k;
+                byte[] name = nameBytes[k];
+                int end = at + 1 + name.length;
+                if (end < text.length && text[end] == '"' && Arrays.equals(text, at + 1, end, name, 0, name.length)) {
+                    return k; // the name holds no backslash, so neither does the key: it is the name unescaped
                 }
             }
             return -1;
-        }
-
-        private static boolean matches(byte[] text, int from, String name) {
-            for (int i = 0; i < name.length(); i++) {
-                byte c = text[from + i];
-                if (c != name.charAt(i) || c == '\\') {
-                    return false;
-                }
-            }
-            return true;
         }
 
         void add(List<String> path, Keep keep) {
@@ -383,12 +375,14 @@ public final class FieldIndex {
                     (every == null ? child : union(child, every)).merged()));
             merged.names = merged.fields.keySet().toArray(String[]::new);
             merged.children = new Node[merged.names.length];
+            merged.nameBytes = new byte[merged.names.length][];
             for (int k = 0; k < merged.names.length; k++) {
                 merged.children[k] = merged.fields.get(merged.names[k]);
                 String name = merged.names[k];
-                if (!name.chars().allMatch(c -> c < 0x80)) {
+                if (!name.chars().allMatch(c -> c >= 0x20 && c < 0x80 && c != '"' && c != '\\')) {
                     continue;
                 }
+                merged.nameBytes[k] = name.getBytes(StandardCharsets.US_ASCII);
                 int first = name.isEmpty() ? '"' : name.charAt(0);
                 int[] before = merged.namesByFirstChar[first];
                 int[] with = before == null ? new int[1] : Arrays.copyOf(before, before.length + 1);
