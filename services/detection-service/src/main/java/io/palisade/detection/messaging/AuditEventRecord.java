@@ -1,7 +1,5 @@
 package io.palisade.detection.messaging;
 
-import java.nio.charset.StandardCharsets;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,10 +17,6 @@ import io.palisade.detection.engine.FieldIndex;
  */
 public record AuditEventRecord(AuditEventEnvelope envelope, String eventJson, boolean plainJson) {
     private static final String EVENT_FIELD = "event";
-
-    public static AuditEventRecord read(String record, FieldIndex index) {
-        return read(record == null ? null : record.getBytes(StandardCharsets.UTF_8), index);
-    }
 
     /** A record's value as Kafka holds it (UTF-8), read where it stands. */
     public static AuditEventRecord read(byte[] record, FieldIndex index) {
