@@ -109,6 +109,10 @@ public final class EventCodec {
         }
     }
 
+    /** How a record EventCodec wrote begins: its {@code type} first ({@link #leadingType}). */
+    private static final String LEADING_TYPE = "{\"type\":\"";
+    private static final byte[] LEADING_TYPE_BYTES = LEADING_TYPE.getBytes(StandardCharsets.US_ASCII);
+
     /**
      * The {@code type} of a record EventCodec wrote (it writes {@code type} first), read from its first field without
      * reading the rest; a record that does not start so is read whole, as {@link #peekType} does. Only for consumers
@@ -116,10 +120,11 @@ public final class EventCodec {
      * record still goes to the dead letters: it saves reading each record twice.
      */
     public static String leadingType(String json) {
-        if (json != null && json.startsWith("{\"type\":\"")) {
-            int end = json.indexOf('"', 9);
-            if (end > 9 && json.lastIndexOf('\\', end) < 9) {
-                return json.substring(9, end);
+        int start = LEADING_TYPE.length();
+        if (json != null && json.startsWith(LEADING_TYPE)) {
+            int end = json.indexOf('"', start);
+            if (end > start && json.lastIndexOf('\\', end) < start) {
+                return json.substring(start, end);
             }
         }
         return peekType(json);
@@ -127,11 +132,12 @@ public final class EventCodec {
 
     /** {@link #leadingType(String)} of a record's UTF-8 bytes, read where they stand (decoded only when needed). */
     public static String leadingType(byte[] json) {
-        if (json != null && json.length > 9 && Arrays.equals(json, 0, 9, LEADING_TYPE, 0, 9)) {
-            for (int end = 9; end < json.length && json[end] != '\\'; end++) {
+        int start = LEADING_TYPE_BYTES.length;
+        if (json != null && json.length > start && Arrays.equals(json, 0, start, LEADING_TYPE_BYTES, 0, start)) {
+            for (int end = start; end < json.length && json[end] != '\\'; end++) {
                 if (json[end] == '"') {
-                    if (end > 9) {
-                        return new String(json, 9, end - 9, StandardCharsets.UTF_8);
+                    if (end > start) {
+                        return new String(json, start, end - start, StandardCharsets.UTF_8);
                     }
                     break;
                 }
@@ -139,8 +145,6 @@ public final class EventCodec {
         }
         return peekType(json == null ? null : new String(json, StandardCharsets.UTF_8));
     }
-
-    private static final byte[] LEADING_TYPE = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
     /** The id a record is keyed by; a key that is not an id makes the record malformed. */
     public static UUID idKey(String key) {

@@ -19,8 +19,8 @@ import io.palisade.common.messaging.EventCodec;
  * <p>
  * Most rules require a verb and a resource ({@code all} of them starting with {@code verb in [...]} and
  * {@code objectRef.resource in [...]}): the engine reads both once per event and skips the rules they rule out,
- * which is exactly what those rules' own tests would conclude (the rules left for each pair are worked out once). An event whose verb or resource is not a single plain
- * value (an array, a mapping) is tested by every rule in full.
+ * which is exactly what those rules' own tests would conclude (the rules left for each pair are worked out once). An
+ * event whose verb or resource is not a single plain value (an array, a mapping) is tested by every rule in full.
  *
  * <p>
  * An event may be given whole or as {@link #read} reads it from JSON: only the parts the rules read
@@ -31,6 +31,8 @@ public final class DetectionEngine {
     private static final String RESOURCE = "objectRef.resource";
     /** Marks a verb or resource that is not one plain value: the event is tested by every rule in full. */
     private static final String NOT_INDEXABLE = new String("not indexable");
+    /** How many verb/resource pairs {@link #candidates} remembers. */
+    private static final int MAX_REMEMBERED_PAIRS = 4096;
 
     private final List<DetectionRule> rules;
     private final List<IndexedRule> indexed;
@@ -38,7 +40,6 @@ public final class DetectionEngine {
     /** {@link #candidates} by verb and resource. */
     private final Map<String, Map<String, List<IndexedRule>>> candidatesByVerb = new ConcurrentHashMap<>();
     private final AtomicInteger rememberedPairs = new AtomicInteger();
-    private static final int MAX_REMEMBERED_PAIRS = 4096;
 
     /** Decides whether an event's operation is new for its subject, and remembers it. */
     @FunctionalInterface

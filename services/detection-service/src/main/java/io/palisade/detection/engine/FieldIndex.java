@@ -543,7 +543,9 @@ public final class FieldIndex {
                     }
                     return;
                 case '"':
-                    skipString();
+                    if (skipString(MAX_STRING_LENGTH) > MAX_STRING_LENGTH) {
+                        throw malformed("a string longer than " + MAX_STRING_LENGTH + " characters");
+                    }
                     return;
                 case 't':
                     literal("true");
@@ -609,7 +611,7 @@ public final class FieldIndex {
         /** Skips a key and its colon; true when the key holds an escape or a byte beyond ASCII. */
         private boolean skipName() throws JsonParseException {
             keyStart();
-            keyEnd(skipString());
+            keyEnd(skipString(MAX_NAME_LENGTH));
             return lastStringNeedsDecoding;
         }
 
@@ -735,10 +737,12 @@ public final class FieldIndex {
         }
 
         /**
-         * Skips the string at the cursor: its length once unescaped and decoded ({@link #lastStringNeedsDecoding}:
-         * whether it had an escape or a byte beyond ASCII).
+         * Skips the string at the cursor: its length once unescaped and decoded, exact when it is more than the limit
+         * (at most the limit otherwise, which is all a caller compares); {@link #lastStringNeedsDecoding}: whether it
+         * had an escape or a byte beyond ASCII. Only a string beyond the limit with bytes beyond ASCII is decoded, to
+         * count its characters.
          */
-        private int skipString() throws JsonParseException {
+        private int skipString(int limit) throws JsonParseException {
             int start = pos;
             int escapes = 0;
             boolean ascii = true;
@@ -754,16 +758,13 @@ public final class FieldIndex {
                 byte c = text[pos++];
                 if (c == '"') {
                     lastStringNeedsDecoding = escapes > 0 || !ascii;
-                    int bound = pos - 2 - start - escapes; // no fewer bytes than characters
-                    if (bound > MAX_NAME_LENGTH && !ascii) {
+                    int bound = pos - 2 - start - escapes; // no fewer bytes than characters: exact for ASCII
+                    if (bound > limit && !ascii) {
                         int end = pos;
                         pos = start;
                         int decoded = string().length(); // checks MAX_STRING_LENGTH
                         pos = end;
                         return decoded;
-                    }
-                    if (bound > MAX_STRING_LENGTH) {
-                        throw malformed("a string longer than " + MAX_STRING_LENGTH + " characters");
                     }
                     return bound;
                 }
